@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from cntf_workbench import tabular
-from cntf_workbench.errors import DataError
+from cntf_workbench import tabular, units
+from cntf_workbench.errors import DataError, UnitError
 from cntf_workbench.resources import data_root
 
 SEMINAR_TABLES: tuple[str, ...] = (
@@ -38,6 +38,26 @@ def seminar_schema(table: str) -> dict:
     return tabular.load_schema(seminar_dir() / "datapackage.json", table)
 
 
+UNIT_COLUMNS: dict[str, dict[str, str]] = {
+    "resources": {"intensity_unit": "factor"},
+    "bom": {"intensity_unit": "factor"},
+    "boe": {"unit": "amount"},
+}
+"""Columns holding units, checked when a table is loaded (``factor``: a kg-CO2e/… unit)."""
+
+
+def _check_units(frame: pd.DataFrame, table: str, path: Path) -> None:
+    for column, kind in UNIT_COLUMNS.get(table, {}).items():
+        for i, text in enumerate(frame[column], start=1):
+            try:
+                if kind == "factor":
+                    units.split_factor_unit(text)
+                else:
+                    units.parse_unit(text)
+            except UnitError as exc:
+                raise DataError(exc.message, file=path, row=i, column=column) from None
+
+
 def load_table(table: str, path: str | Path | None = None) -> pd.DataFrame:
     """Load one seminar-format table, validated.
 
@@ -50,7 +70,9 @@ def load_table(table: str, path: str | Path | None = None) -> pd.DataFrame:
     """
     schema = seminar_schema(table)
     path = Path(path) if path is not None else seminar_dir() / f"{table}.csv"
-    return tabular.load_table(path, schema)
+    frame = tabular.load_table(path, schema)
+    _check_units(frame, table, path)
+    return frame
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ class CntfError(Exception):
         if self.file is not None:
             parts.append(f"ファイル {self.file}")
         if self.row is not None:
-            parts.append(f"{self.row}行目")
+            parts.append(f"データ{self.row}行目")
         if self.column is not None:
             parts.append(f"列「{self.column}」")
         return ", ".join(parts)

@@ -279,9 +279,16 @@ def boe_reconciliation(boe: pd.DataFrame, factors: FactorTable, slide_total: flo
     thousand = sum(
         gas_factor.emission(float(q) * 1000.0, u) for q, u in zip(gas_rows["quantity"], gas_rows["unit"], strict=True)
     ) + float(by_energy.get("electricity", 0.0))
+    elec = factors.default("electricity")
+    old = factors.get("city_gas_jp_2006")
+    grid = factors.for_activity("electricity")["value"]
     cases = [
-        ("計算値（現行の係数: 電力 全国平均, 都市ガス 2.05）", current.total, "出典つきの係数での計算"),
-        ("計算値（旧都市ガス係数 2.23）", old_gas.total, "都市ガス係数を旧値にしても差はわずか"),
+        (
+            f"計算値（既定の係数: 電力 {elec.value:g}, 都市ガス {gas_factor.value:g}）",
+            current.total,
+            "出典つきの係数での計算",
+        ),
+        (f"計算値（旧都市ガス係数 {old.value:g}）", old_gas.total, "都市ガス係数を旧値にしても差はわずか"),
         (
             "都市ガスの「km3」を千m3（×1000）と読んだ場合",
             thousand,
@@ -290,7 +297,8 @@ def boe_reconciliation(boe: pd.DataFrame, factors: FactorTable, slide_total: flo
         (
             f"スライドの値に合う電力係数（都市ガスは現行値）: {needed_elec:.2f} kg-CO2e/kWh",
             slide_total,
-            "日本の系統電力（0.4〜0.5程度）の数倍で、現実的でない: 係数を合わせ込んではいけない",
+            f"係数表の電力係数（{grid.min():g}〜{grid.max():g}）を大きく超え、現実的でない:"
+            " 係数を合わせ込んではいけない",
         ),
         (
             f"期間が {slide_total / current.total:.1f} 倍（例: 月ではなく約{slide_total / current.total:.1f}か月分）",

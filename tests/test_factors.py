@@ -1,0 +1,107 @@
+import pandas as pd
+import pytest
+
+from cntf_workbench.errors import DataError, FactorError
+from cntf_workbench.factors import FactorTable, load_factors
+
+REQUIRED = {
+    "electricity",
+    "city_gas",
+    "lpg",
+    "diesel",
+    "gasoline",
+    "heavy_oil_a",
+}
+
+
+def test_every_row_has_source_unit_region_year(factors):
+    frame = factors.frame
+    for col in ("id", "activity", "value", "unit", "region", "year", "source"):
+        assert frame[col].notna().all(), col
+        assert (frame[col].astype(str).str.strip() != "").all(), col
+
+
+def test_required_activities_and_one_default_each(factors):
+    assert REQUIRED <= set(factors.frame["activity"])
+    for act in REQUIRED:
+        assert factors.default(act).activity == act
+
+
+def test_city_gas_current_and_old_labelled(factors):
+    gas = factors.for_activity("city_gas").set_index("id")
+    assert set(gas["value"]) >= {2.05, 2.23}
+    assert gas["source"].str.len().min() > 10
+
+
+def test_electricity_has_national_substitute_and_utilities(factors):
+    elec = factors.for_activity("electricity")
+    assert elec["region"].str.contains("national").any()
+    assert elec["region"].str.contains("substitute").any()
+    assert elec["kind"].eq("disclosed").sum() >= 2
+
+
+def test_teaching_values_are_labelled_assumed(factors):
+    materials = factors.frame[factors.frame["activity"].str.startswith("material:")]
+    assert len(materials) >= 3
+    assert materials["assumed"].all()
+    assert materials["source"].str.contains("assumed").all()
+
+
+def test_missing_factor_names_it(factors):
+    with pytest.raises(FactorError, match="no_such_factor"):
+        factors.get("no_such_factor")
+
+
+def test_resolve_checks_activity(factors):
+    with pytest.raises(FactorError, match="city_gas"):
+        factors.resolve("electricity", "city_gas_jp_2024")
+
+
+def test_with_value_is_assumed(factors):
+    f = factors.default("electricity").with_value(0.3)
+    assert f.assumed and f.kind == "assumed" and f.value == 0.3
+
+
+def test_broken_factor_file_names_row(tmp_path):
+    src = load_factors().frame.copy()
+    path = tmp_path / "f.csv"
+    rows = src.astype(str)
+    rows.loc[2, "value"] = "zero point four"
+    rows.to_csv(path, index=False, encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_factors(path)
+    assert err.value.row == 3 and err.value.column == "value"
+
+
+def test_two_defaults_rejected():
+    frame = load_factors().frame.copy()
+    frame.loc[frame["activity"] == "electricity", "default"] = True
+    with pytest.raises(FactorError, match="既定"):
+        FactorTable(frame)
+
+
+def test_bad_unit_rejected():
+    frame = load_factors().frame.copy()
+    frame.loc[0, "unit"] = "kWh"
+    with pytest.raises(FactorError) as err:
+        FactorTable(frame, source="x.csv")
+    assert err.value.row == 1
+
+
+def test_no_factor_literals_in_cfp_code():
+    """Emission factor values from the table must not appear as literals in cfp code."""
+    import re
+    from pathlib import Path
+
+    import cntf_workbench
+
+    values = {f"{v:g}" for v in load_factors().frame["value"]}
+    root = Path(cntf_workbench.__file__).parent
+    for path in [*root.glob("cfp/*.py"), root / "trace.py", root / "factors.py"]:
+        text = path.read_text(encoding="utf-8")
+        numbers = set(re.findall(r"(?<![\w.])\d+\.\d+(?![\w.])", text))
+        assert not (numbers & values - {"1.0", "0.0"}), (path.name, numbers & values)
+
+
+def test_frame_is_a_dataframe(factors):
+    assert isinstance(factors.frame, pd.DataFrame) and len(factors) == len(factors.frame)
