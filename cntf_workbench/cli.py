@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -42,7 +42,7 @@ cfp_app = typer.Typer(
 app.add_typer(cfp_app, name="cfp")
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """Output format of the ``cfp`` commands."""
 
     table = "table"
@@ -77,9 +77,23 @@ def _emit(fp: Footprint, fmt: OutputFormat, extra: pd.DataFrame | None = None) -
     if fmt is OutputFormat.csv:
         typer.echo(fp.trace.to_csv(index=False), nl=False)
         return
-    shown = fp.trace[["item", "stage", "amount", "unit", "factor_value", "factor_unit", "data_kind", "scope", "kg_co2e"]]
+    shown = fp.trace[
+        [
+            "item",
+            "stage",
+            "amount",
+            "unit",
+            "factor_value",
+            "factor_unit",
+            "data_kind",
+            "scope",
+            "kg_co2e",
+        ]
+    ]
     table = Footprint(fp.trace).table().loc[:, [JA_COLUMNS[c] for c in shown.columns]]
-    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.unicode.east_asian_width", True):
+    with pd.option_context(
+        "display.width", 200, "display.max_columns", 20, "display.unicode.east_asian_width", True
+    ):
         typer.echo(f"{fp.name}（{fp.functional_unit}）")
         typer.echo(table.to_string(index=False))
         typer.echo("")
@@ -96,7 +110,9 @@ def _emit(fp: Footprint, fmt: OutputFormat, extra: pd.DataFrame | None = None) -
 @cfp_app.command("routing", help="生産指示書（工程・BOP）から工程ごとの CO2 を計算します")
 def routing_cmd(
     routing: Annotated[Path | None, typer.Option(help="生産指示書 CSV（routing.csv 形式）")] = None,
-    resources: Annotated[Path | None, typer.Option(help="設備原単位 CSV（resources.csv 形式）")] = None,
+    resources: Annotated[
+        Path | None, typer.Option(help="設備原単位 CSV（resources.csv 形式）")
+    ] = None,
     item: Annotated[str | None, typer.Option(help="品目（省略時は表の唯一の品目）")] = None,
     lot_size: Annotated[int | None, typer.Option("--lot-size", help="ロットサイズ（台）")] = None,
     per_unit: Annotated[bool, typer.Option("--per-unit", help="1台あたりで表示")] = False,
@@ -144,10 +160,14 @@ BasisOpt = Annotated[
 ]
 
 
-@cfp_app.command("boe", help="設備表（BOE）のエネルギー×係数を計算し、配賦基準を指定すれば製品1台に配賦します")
+@cfp_app.command(
+    "boe", help="設備表（BOE）のエネルギー×係数を計算し、配賦基準を指定すれば製品1台に配賦します"
+)
 def boe_cmd(
     boe: Annotated[Path | None, typer.Option(help="設備表 CSV（boe.csv 形式）")] = None,
-    products: Annotated[Path | None, typer.Option(help="配賦ドライバ CSV（products.csv 形式）")] = None,
+    products: Annotated[
+        Path | None, typer.Option(help="配賦ドライバ CSV（products.csv 形式）")
+    ] = None,
     factors: FactorsOpt = None,
     product: Annotated[str, typer.Option(help="配賦先の製品")] = "電子調理器",
     basis: BasisOpt = None,
@@ -168,12 +188,19 @@ def boe_cmd(
         _fail(exc)
 
 
-@cfp_app.command("product", help="製品1台の CFP（部品表＋自社工程＋設備エネルギーの配賦）を1つにまとめて計算します")
+@cfp_app.command(
+    "product",
+    help="製品1台の CFP（部品表＋自社工程＋設備エネルギーの配賦）を1つにまとめて計算します",
+)
 def product_cmd(
-    data: Annotated[Path | None, typer.Option(help="セミナー形式のデータフォルダ（省略時は同梱データ）")] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="セミナー形式のデータフォルダ（省略時は同梱データ）")
+    ] = None,
     factors: FactorsOpt = None,
     product: Annotated[str, typer.Option(help="製品")] = "電子調理器",
-    basis: Annotated[str, typer.Option(help="配賦基準（machine_hours, mass, units, value）")] = "machine_hours",
+    basis: Annotated[
+        str, typer.Option(help="配賦基準（machine_hours, mass, units, value）")
+    ] = "machine_hours",
     electricity_factor: ElecOpt = None,
     gas_factor: GasOpt = None,
     fmt: FormatOpt = OutputFormat.table,
@@ -181,7 +208,11 @@ def product_cmd(
     try:
         seminar = datasets.load_seminar(data)
         fp = product_footprint(
-            seminar, load_factors(factors), product, basis, _factor_ids(electricity_factor, gas_factor)
+            seminar,
+            load_factors(factors),
+            product,
+            basis,
+            _factor_ids(electricity_factor, gas_factor),
         )
         _emit(fp, fmt)
     except CntfError as exc:
@@ -194,8 +225,12 @@ def _notebook_dir() -> Path:
 
 @app.command("lab", help="JupyterLab を notebooks/ フォルダで開きます")
 def lab_cmd(
-    directory: Annotated[Path | None, typer.Option("--dir", help="開くフォルダ（省略時は notebooks/）")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="実行するコマンドを表示するだけ")] = False,
+    directory: Annotated[
+        Path | None, typer.Option("--dir", help="開くフォルダ（省略時は notebooks/）")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="実行するコマンドを表示するだけ")
+    ] = False,
 ) -> None:
     folder = directory or _notebook_dir()
     if not folder.is_dir():

@@ -90,7 +90,9 @@ class FactorTable:
         defaults = self.frame[self.frame["default"]].groupby("activity").size()
         if (defaults > 1).any():
             act = defaults[defaults > 1].index[0]
-            raise FactorError(f"活動「{act}」の既定の係数が複数あります", file=source, column="default")
+            raise FactorError(
+                f"活動「{act}」の既定の係数が複数あります", file=source, column="default"
+            )
         self._by_id = {row["id"]: self._row(row) for _, row in self.frame.iterrows()}
 
     @staticmethod
@@ -129,7 +131,9 @@ class FactorTable:
         """All factors of one activity (e.g. every electricity factor)."""
         out = self.frame[self.frame["activity"] == activity]
         if out.empty:
-            raise FactorError(f"活動「{activity}」の排出係数が係数表にありません", file=self.source or None)
+            raise FactorError(
+                f"活動「{activity}」の排出係数が係数表にありません", file=self.source or None
+            )
         return out
 
     def default(self, activity: str) -> Factor:
@@ -137,7 +141,9 @@ class FactorTable:
         rows = self.for_activity(activity)
         rows = rows[rows["default"]]
         if rows.empty:
-            raise FactorError(f"活動「{activity}」の既定の排出係数がありません", file=self.source or None)
+            raise FactorError(
+                f"活動「{activity}」の既定の排出係数がありません", file=self.source or None
+            )
         return self._by_id[rows.iloc[0]["id"]]
 
     def resolve(self, activity: str, factor_id: str | None = None) -> Factor:

@@ -125,11 +125,17 @@ def validate(frame: pd.DataFrame, schema: dict[str, Any], file: str | Path) -> p
                 ) from None
             if "minimum" in cons and value < cons["minimum"]:
                 raise DataError(
-                    f"{value} は最小値 {cons['minimum']} より小さい値です", file=file, row=i, column=name
+                    f"{value} は最小値 {cons['minimum']} より小さい値です",
+                    file=file,
+                    row=i,
+                    column=name,
                 )
             if "maximum" in cons and value > cons["maximum"]:
                 raise DataError(
-                    f"{value} は最大値 {cons['maximum']} より大きい値です", file=file, row=i, column=name
+                    f"{value} は最大値 {cons['maximum']} より大きい値です",
+                    file=file,
+                    row=i,
+                    column=name,
                 )
             if "enum" in cons and value not in cons["enum"]:
                 allowed = ", ".join(str(v) for v in cons["enum"])
@@ -141,7 +147,9 @@ def validate(frame: pd.DataFrame, schema: dict[str, Any], file: str | Path) -> p
             seen: dict[Any, int] = {}
             for i, v in enumerate(values, start=1):
                 if v in seen:
-                    raise DataError(f"「{v}」が{seen[v]}行目と重複しています", file=file, row=i, column=name)
+                    raise DataError(
+                        f"「{v}」が{seen[v]}行目と重複しています", file=file, row=i, column=name
+                    )
                 seen[v] = i
         out[name] = values
     typed = pd.DataFrame(out, index=range(len(frame)))

@@ -153,7 +153,9 @@ def validate_trace(frame: pd.DataFrame) -> pd.DataFrame:
         has_cat = not pd.isna(cat)
         if row["scope"] == 3 and not (has_cat and int(cat) in SCOPE3_CATEGORIES):
             raise DataError(
-                "スコープ3の行にはカテゴリ（1〜15）が必要です", row=int(i) + 1, column="scope3_category"
+                "スコープ3の行にはカテゴリ（1〜15）が必要です",
+                row=int(i) + 1,
+                column="scope3_category",
             )
         if row["scope"] != 3 and has_cat:
             raise DataError(
@@ -252,7 +254,9 @@ class Footprint:
     def __add__(self, other: Footprint) -> Footprint:
         if not isinstance(other, Footprint):
             return NotImplemented
-        return combine([self, other], name=self.name or other.name, functional_unit=self.functional_unit)
+        return combine(
+            [self, other], name=self.name or other.name, functional_unit=self.functional_unit
+        )
 
     def table(self, japanese: bool = True) -> pd.DataFrame:
         """The trace for display, with Japanese headers and data kinds when ``japanese``."""
@@ -275,7 +279,9 @@ class Footprint:
         return head + self.table()._repr_html_()
 
 
-def combine(footprints: Iterable[Footprint], name: str = "", functional_unit: str = "") -> Footprint:
+def combine(
+    footprints: Iterable[Footprint], name: str = "", functional_unit: str = ""
+) -> Footprint:
     """Join several footprints into one (the traces are concatenated).
 
     Parameters

@@ -113,7 +113,9 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
     try:
         return float(ureg.Quantity(value, src).to(dst).magnitude)
     except pint.DimensionalityError as exc:
-        raise UnitError(f"「{from_unit}」を「{to_unit}」に換算できません（次元が違います）") from exc
+        raise UnitError(
+            f"「{from_unit}」を「{to_unit}」に換算できません（次元が違います）"
+        ) from exc
 
 
 def factor_multiplier(factor_unit: str) -> tuple[float, pint.Unit]:

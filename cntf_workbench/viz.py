@@ -7,14 +7,12 @@
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.pyplot as plt
+import matplotlib_fontja  # noqa: F401  (registers IPAexGothic)
+import pandas as pd
+import seaborn as sns
 
-
-import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib_fontja  # noqa: F401,E402  (registers IPAexGothic)
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-
-from cntf_workbench.trace import Footprint  # noqa: E402
+from cntf_workbench.trace import Footprint
 
 FONT = "IPAexGothic"
 
@@ -57,7 +55,7 @@ def waterfall(
     bottom = 0.0
     colours = sns.color_palette("deep", len(parts))
     labels = [str(i) for i in parts.index]
-    for i, (label, value) in enumerate(zip(labels, parts.to_numpy(), strict=True)):
+    for i, value in enumerate(parts.to_numpy()):
         ax.bar(i, value, bottom=bottom, color=colours[i], edgecolor="black", linewidth=0.5)
         ax.text(i, bottom + value / 2, f"{value:.3g}", ha="center", va="center", fontsize=9)
         bottom += value

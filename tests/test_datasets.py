@@ -46,10 +46,28 @@ def _copy(tmp_path):
 @pytest.mark.parametrize(
     "table, old, new, row, column",
     [
-        ("routing", "筐体,20,3,溶接,welding,ロボット,14,", "筐体,20,3,溶接,welding,ロボット,十四,", 3, "time_min"),
+        (
+            "routing",
+            "筐体,20,3,溶接,welding,ロボット,14,",
+            "筐体,20,3,溶接,welding,ロボット,十四,",
+            3,
+            "time_min",
+        ),
         ("bom", "電子調理器,モーター,motor,3,", "電子調理器,モーター,motor,-3,", 2, "quantity"),
-        ("boe", "電気炉,electric furnace,electricity,1845,kWh", "電気炉,electric furnace,electricity,1845,kWx", 4, "unit"),
-        ("routing", "筐体,20,5,組立,assembly,手作業（組立）", "筐体,20,5,組立,assembly,謎の設備", 5, "resource"),
+        (
+            "boe",
+            "電気炉,electric furnace,electricity,1845,kWh",
+            "電気炉,electric furnace,electricity,1845,kWx",
+            4,
+            "unit",
+        ),
+        (
+            "routing",
+            "筐体,20,5,組立,assembly,手作業（組立）",
+            "筐体,20,5,組立,assembly,謎の設備",
+            5,
+            "resource",
+        ),
         ("resources", "measured,electricity,2,,", "guessed,electricity,2,,", 1, "data_kind"),
     ],
 )

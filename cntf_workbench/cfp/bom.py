@@ -28,21 +28,19 @@ from cntf_workbench.trace import Footprint, make_trace
 EDGE_COLUMNS = ("parent", "child", "quantity")
 
 
-def _check_edges(edges: pd.DataFrame) -> tuple[pd.Series, pd.Series, np.ndarray]:
+def _check_edges(edges: pd.DataFrame) -> np.ndarray:
     for col in EDGE_COLUMNS:
         if col not in edges.columns:
-            raise BomError(f"部品表に列「{col}」がありません（必要な列: parent, child, quantity）", column=col)
-    parent, child = edges["parent"], edges["child"]
-    for name, col in (("parent", parent), ("child", child)):
-        if col.isna().any():
-            row = int(np.flatnonzero(col.isna().to_numpy())[0]) + 1
-            raise BomError("品目が空です", row=row, column=name)
+            raise BomError(
+                f"部品表に列「{col}」がありません（必要な列: parent, child, quantity）", column=col
+            )
     qty = pd.to_numeric(edges["quantity"], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(qty)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise BomError(
-            f"員数「{edges['quantity'].iloc[row]}」が数値ではありません（{parent.iloc[row]} → {child.iloc[row]}）",
+            f"員数「{edges['quantity'].iloc[row]}」が数値ではありません"
+            f"（{edges['parent'].iloc[row]} → {edges['child'].iloc[row]}）",
             row=row + 1,
             column="quantity",
         )
@@ -50,11 +48,11 @@ def _check_edges(edges: pd.DataFrame) -> tuple[pd.Series, pd.Series, np.ndarray]
     if neg.any():
         row = int(np.flatnonzero(neg)[0])
         raise BomError(
-            f"員数 {qty[row]:g} が負です（{parent.iloc[row]} → {child.iloc[row]}）",
+            f"員数 {qty[row]:g} が負です（{edges['parent'].iloc[row]} → {edges['child'].iloc[row]}）",
             row=row + 1,
             column="quantity",
         )
-    return parent, child, qty
+    return qty
 
 
 def _check_own(own: pd.Series) -> np.ndarray:
@@ -62,19 +60,36 @@ def _check_own(own: pd.Series) -> np.ndarray:
     bad = ~np.isfinite(values)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise BomError(f"品目「{own.index[i]}」の自身の排出量「{own.iloc[i]}」が数値ではありません", column="own")
+        raise BomError(
+            f"品目「{own.index[i]}」の自身の排出量「{own.iloc[i]}」が数値ではありません",
+            column="own",
+        )
     if own.index.has_duplicates:
         dup = own.index[own.index.duplicated()][0]
         raise BomError(f"品目「{dup}」の自身の排出量が重複しています", column="own")
     return values
 
 
-def _item_index(own: pd.Series, parent: pd.Series, child: pd.Series) -> pd.Index:
-    items = pd.Index(own.index).append(pd.Index(parent)).append(pd.Index(child)).unique()
-    try:
-        return items.sort_values()
-    except TypeError:
-        return items
+def _codes(
+    own: pd.Series, edges: pd.DataFrame
+) -> tuple[pd.Index, np.ndarray, np.ndarray, np.ndarray]:
+    """Integer codes of every item, in order of first appearance (own's items first).
+
+    One hashing pass over all labels (``pandas.factorize``); an empty parent or child is an
+    error naming its row.
+    """
+    labels = pd.concat([pd.Series(own.index), edges["parent"], edges["child"]], ignore_index=True)
+    codes, uniques = pd.factorize(labels, use_na_sentinel=True)
+    n_own, n_edges = len(own), len(edges)
+    own_codes = codes[:n_own]
+    p = codes[n_own : n_own + n_edges]
+    c = codes[n_own + n_edges :]
+    for name, part in (("parent", p), ("child", c)):
+        if (part < 0).any():
+            raise BomError("品目が空です", row=int(np.flatnonzero(part < 0)[0]) + 1, column=name)
+    if (own_codes < 0).any():
+        raise BomError("自身の排出量の品目名が空です", column="own")
+    return pd.Index(uniques), own_codes, p, c
 
 
 def _topological_order(matrix: sp.csr_matrix) -> np.ndarray:
@@ -108,26 +123,35 @@ def _raise_cycle(matrix: sp.csr_matrix, items: pd.Index) -> None:
         raise BomError(f"部品表が循環しています。循環に含まれる品目（{len(members)}）: {shown}")
 
 
-def _system(edges: pd.DataFrame, own: pd.Series) -> tuple[pd.Index, sp.csr_matrix, np.ndarray]:
-    parent, child, qty = _check_edges(edges)
+def _system(
+    edges: pd.DataFrame, own: pd.Series
+) -> tuple[pd.Index, sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Items, the quantity matrix A (rows: parents), own emissions, and a topological order."""
+    qty = _check_edges(edges)
     own_values = _check_own(own)
-    items = _item_index(own, parent, child)
+    items, own_codes, p, c = _codes(own, edges)
     n = len(items)
-    p = items.get_indexer(parent)
-    c = items.get_indexer(child)
     matrix = sp.csr_matrix((qty, (p, c)), shape=(n, n))
     matrix.sum_duplicates()
     direct = np.zeros(n)
-    direct[items.get_indexer(own.index)] = own_values
-    return items, matrix, direct
-
-
-def _ordered(matrix: sp.csr_matrix, items: pd.Index) -> np.ndarray:
+    direct[own_codes] = own_values
     order = _topological_order(matrix)
-    if order.size != matrix.shape[0]:
+    if order.size != n:
         _raise_cycle(matrix, items)
         raise BomError("部品表が循環しています")  # pragma: no cover - SCC always finds it
-    return order
+    return items, matrix, direct, order
+
+
+def _triangular(matrix: sp.csr_matrix, order: np.ndarray) -> sp.csr_matrix:
+    """``I - A`` with rows and columns in topological order: unit upper triangular."""
+    n = matrix.shape[0]
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    coo = matrix.tocoo()
+    rows = np.concatenate([np.arange(n), position[coo.row]])
+    cols = np.concatenate([np.arange(n), position[coo.col]])
+    data = np.concatenate([np.ones(n), -coo.data])
+    return sp.csr_matrix((data, (rows, cols)), shape=(n, n))
 
 
 def rollup(edges: pd.DataFrame, own: pd.Series) -> pd.Series:
@@ -146,7 +170,7 @@ def rollup(edges: pd.DataFrame, own: pd.Series) -> pd.Series:
     -------
     pandas.Series
         ``kg_co2e_per_unit`` [kg-CO2e/unit] for every item in either input, indexed by item
-        (sorted when the items can be sorted).
+        (own's items first, in their order, then the other items in order of appearance).
 
     Raises
     ------
@@ -154,13 +178,11 @@ def rollup(edges: pd.DataFrame, own: pd.Series) -> pd.Series:
         On a cycle (naming the items in it), a negative, missing or non-numeric quantity, or a
         non-numeric own emission.
     """
-    items, matrix, direct = _system(edges, own)
+    items, matrix, direct, order = _system(edges, own)
     n = len(items)
     if n == 0:
         return pd.Series(dtype=float, name="kg_co2e_per_unit")
-    order = _ordered(matrix, items)
-    permuted = matrix[order][:, order]
-    system = (sp.identity(n, format="csr") - permuted).tocsr()
+    system = _triangular(matrix, order)
     solved = spsolve_triangular(system, direct[order], lower=False, unit_diagonal=True)
     result = np.empty(n)
     result[order] = solved
@@ -187,13 +209,11 @@ def contributions(edges: pd.DataFrame, own: pd.Series, root: object) -> pd.DataF
         ``own_kg_co2e`` [kg-CO2e/unit], ``kg_co2e`` [kg-CO2e per unit of root], ``share`` [-].
         ``kg_co2e`` sums to ``rollup(edges, own)[root]``.
     """
-    items, matrix, direct = _system(edges, own)
+    items, matrix, direct, order = _system(edges, own)
     if root not in items:
         raise BomError(f"品目「{root}」が部品表にありません")
     n = len(items)
-    order = _ordered(matrix, items)
-    permuted = matrix[order][:, order]
-    system = (sp.identity(n, format="csr") - permuted).T.tocsr()
+    system = _triangular(matrix, order).T.tocsr()
     rhs = np.zeros(n)
     position = np.empty(n, dtype=np.int64)
     position[order] = np.arange(n)
@@ -301,6 +321,10 @@ def by_material(bom: pd.DataFrame, product: str | None = None) -> pd.DataFrame:
     """Contribution of each material (the ``material`` column) [kg-CO2e per unit of product]."""
     fp = bom_footprint(bom, product)
     material = bom.set_index("part")["material"]
-    return fp.trace.assign(material=fp.trace["item"].map(material)).pipe(
-        lambda t: Footprint(t.drop(columns="material").assign(stage=t["material"])).by("stage")
-    ).rename_axis("material")
+    return (
+        fp.trace.assign(material=fp.trace["item"].map(material))
+        .pipe(
+            lambda t: Footprint(t.drop(columns="material").assign(stage=t["material"])).by("stage")
+        )
+        .rename_axis("material")
+    )

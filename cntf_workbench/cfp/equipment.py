@@ -81,7 +81,9 @@ def allocation_shares(products: pd.DataFrame, basis: str) -> pd.Series:
     """Each product's share of shared equipment energy [-], summing to 1."""
     driver = allocation_drivers(products, basis)
     if (driver < 0).any() or not np.isfinite(driver).all():
-        raise AllocationError(f"配賦基準「{ALLOCATION_BASES[basis]}」に負または数値でない値があります")
+        raise AllocationError(
+            f"配賦基準「{ALLOCATION_BASES[basis]}」に負または数値でない値があります"
+        )
     total = math.fsum(driver.tolist())
     if total <= 0:
         raise AllocationError(f"配賦基準「{ALLOCATION_BASES[basis]}」の合計が0です")
@@ -113,19 +115,22 @@ def allocate(amount: float, shares: pd.Series) -> pd.Series:
     if wsum <= 0:
         raise AllocationError("配賦の重みの合計が0です")
     parts = amount * (weights / wsum)
-    big = int(np.argmax(weights))
-    for _ in range(64):
-        residual = amount - math.fsum(parts.tolist())
-        if residual == 0:
-            break
-        parts[big] += residual
-        if math.fsum(parts.tolist()) != amount:
-            direction = math.inf if amount > math.fsum(parts.tolist()) else -math.inf
-            parts[big] = np.nextafter(parts[big], direction)
-    return pd.Series(parts, index=shares.index, name="allocated")
+    # Put the rounding residual on the largest parts, then step them by one ulp at a time:
+    # a step changes the exact sum by at most one ulp of ``amount``, so the correctly rounded
+    # sum (math.fsum) reaches ``amount`` exactly.
+    for index in np.argsort(-weights, kind="stable")[:3]:
+        parts[index] += amount - math.fsum(parts.tolist())
+        for _ in range(8):
+            total = math.fsum(parts.tolist())
+            if total == amount:
+                return pd.Series(parts, index=shares.index, name="allocated")
+            parts[index] = np.nextafter(parts[index], math.inf if total < amount else -math.inf)
+    raise AllocationError(f"配賦の合計を {amount!r} に一致させられませんでした（内部エラー）")
 
 
-def _factor_for(energy: str, factors: FactorTable, factor_ids: Mapping[str, str | Factor] | None) -> Factor:
+def _factor_for(
+    energy: str, factors: FactorTable, factor_ids: Mapping[str, str | Factor] | None
+) -> Factor:
     chosen = (factor_ids or {}).get(energy)
     if isinstance(chosen, Factor):
         if chosen.activity != energy:
@@ -192,7 +197,9 @@ def equipment_energy(
         factor = _factor_for(eq["energy"], factors, factor_ids)
         units.parse_unit(eq["unit"])
         rows.append(
-            _energy_row(eq, float(eq["quantity"]), factor, "設備エネルギー", False, str(eq["provenance"]))
+            _energy_row(
+                eq, float(eq["quantity"]), factor, "設備エネルギー", False, str(eq["provenance"])
+            )
         )
     return Footprint(make_trace(rows), name=product or "設備表", functional_unit="期間合計")
 
@@ -270,14 +277,17 @@ def boe_reconciliation(boe: pd.DataFrame, factors: FactorTable, slide_total: flo
     """
     current = equipment_energy(boe, factors)
     old_gas = equipment_energy(boe, factors, {"city_gas": "city_gas_jp_2006"})
-    by_energy = current.trace.assign(energy=boe["energy"].to_numpy()).groupby("energy")["kg_co2e"].sum()
+    by_energy = (
+        current.trace.assign(energy=boe["energy"].to_numpy()).groupby("energy")["kg_co2e"].sum()
+    )
     elec_kwh = float(boe.loc[boe["energy"] == "electricity", "quantity"].sum())
     gas_rows = boe[boe["energy"] == "city_gas"]
     gas_factor = factors.default("city_gas")
     gas_kg = float(by_energy.get("city_gas", 0.0))
     needed_elec = (slide_total - gas_kg) / elec_kwh if elec_kwh else math.nan
     thousand = sum(
-        gas_factor.emission(float(q) * 1000.0, u) for q, u in zip(gas_rows["quantity"], gas_rows["unit"], strict=True)
+        gas_factor.emission(float(q) * 1000.0, u)
+        for q, u in zip(gas_rows["quantity"], gas_rows["unit"], strict=True)
     ) + float(by_energy.get("electricity", 0.0))
     elec = factors.default("electricity")
     old = factors.get("city_gas_jp_2006")
@@ -288,7 +298,11 @@ def boe_reconciliation(boe: pd.DataFrame, factors: FactorTable, slide_total: flo
             current.total,
             "出典つきの係数での計算",
         ),
-        (f"計算値（旧都市ガス係数 {old.value:g}）", old_gas.total, "都市ガス係数を旧値にしても差はわずか"),
+        (
+            f"計算値（旧都市ガス係数 {old.value:g}）",
+            old_gas.total,
+            "都市ガス係数を旧値にしても差はわずか",
+        ),
         (
             "都市ガスの「km3」を千m3（×1000）と読んだ場合",
             thousand,
@@ -305,7 +319,11 @@ def boe_reconciliation(boe: pd.DataFrame, factors: FactorTable, slide_total: flo
             slide_total,
             "期間や対象生産量がスライドに書かれていないため、これが最もありそうな説明のひとつ",
         ),
-        ("スライドの値（設備表 CO2合計）", slide_total, "期間・対象製品量の記載なし（説明用の数値）"),
+        (
+            "スライドの値（設備表 CO2合計）",
+            slide_total,
+            "期間・対象製品量の記載なし（説明用の数値）",
+        ),
     ]
     out = pd.DataFrame(cases, columns=["case", "kg_co2e", "note"])
     out.insert(2, "ratio_to_slide", out["kg_co2e"] / slide_total)

@@ -137,4 +137,6 @@ def implied_power(resources: pd.DataFrame, electricity: Factor) -> pd.DataFrame:
                 "power_kw": per_h / per_kwh,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(
+        rows, columns=["resource", "intensity_kg_per_h", "factor", "factor_id", "power_kw"]
+    )

@@ -126,6 +126,8 @@ class Exercise:
 
     def _compare(self, answer: Any, expected: Any) -> tuple[bool, str]:
         if isinstance(expected, int | float | np.number) and not isinstance(expected, bool):
+            if isinstance(answer, bool | str):
+                return False, "答えは数値です（文字列や True/False ではありません）"
             if isinstance(answer, pd.Series | pd.DataFrame | np.ndarray | list | tuple | dict):
                 return False, "答えは1つの数値です（表や配列ではありません）"
             try:
@@ -136,7 +138,10 @@ class Exercise:
                 return True, ""
             ratio = value / float(expected) if float(expected) else math.inf
             if math.isclose(ratio, 1000, rel_tol=1e-3) or math.isclose(ratio, 0.001, rel_tol=1e-3):
-                return False, "桁が1000倍ずれています: 単位（g と kg、kWh と MWh など）を確認しましょう"
+                return (
+                    False,
+                    "桁が1000倍ずれています: 単位（g と kg、kWh と MWh など）を確認しましょう",
+                )
             direction = "大きすぎます" if value > float(expected) else "小さすぎます"
             return False, f"{value:.6g} は{direction}"
         if isinstance(expected, pd.Series):
@@ -145,18 +150,24 @@ class Exercise:
             if set(answer.index) != set(expected.index):
                 return False, "Series の項目（インデックス）が違います"
             a = answer.reindex(expected.index).astype(float).to_numpy()
-            ok = np.allclose(a, expected.astype(float).to_numpy(), rtol=self.rel_tol, atol=self.abs_tol)
+            ok = np.allclose(
+                a, expected.astype(float).to_numpy(), rtol=self.rel_tol, atol=self.abs_tol
+            )
             return (True, "") if ok else (False, "項目はそろっていますが、値が違います")
         if isinstance(expected, str):
             if not isinstance(answer, str):
                 return False, "答えは文字列です"
-            return (True, "") if answer.strip() == expected else (False, f"「{answer}」ではありません")
+            return (
+                (True, "") if answer.strip() == expected else (False, f"「{answer}」ではありません")
+            )
         return (True, "") if answer == expected else (False, "答えが違います")
 
     def check(self, answer: Any) -> CheckResult:
         """Check an answer; tells apart not attempted, wrong and right."""
         if _is_placeholder(answer):
-            return CheckResult(Status.NOT_ATTEMPTED, f"{self.title}: ____ を答えに置き換えてください")
+            return CheckResult(
+                Status.NOT_ATTEMPTED, f"{self.title}: ____ を答えに置き換えてください"
+            )
         ok, why = self._compare(answer, self.expected())
         if ok:
             return CheckResult(Status.RIGHT, f"{self.title}: よくできました")

@@ -1,5 +1,5 @@
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,9 @@ def dags(draw, max_items=25):
     edge_list = draw(st.lists(pairs, max_size=3 * n)) if n > 1 else []
     qty = draw(
         st.lists(
-            st.floats(min_value=0, max_value=5, allow_nan=False), min_size=len(edge_list), max_size=len(edge_list)
+            st.floats(min_value=0, max_value=5, allow_nan=False),
+            min_size=len(edge_list),
+            max_size=len(edge_list),
         )
     )
     edges = pd.DataFrame(
@@ -43,7 +45,7 @@ def recursive_reference(names, edges, own):
     for p, c, q in edges.itertuples(index=False):
         children.setdefault(p, []).append((c, q))
 
-    @lru_cache(maxsize=None)
+    @cache
     def total(item):
         return own.get(item, 0.0) + sum(q * total(c) for c, q in children.get(item, []))
 
@@ -64,7 +66,7 @@ def test_equals_recursive_reference(dag):
 @settings(max_examples=100, deadline=None)
 @given(dags(), st.floats(0, 10, allow_nan=False), st.randoms(use_true_random=False))
 def test_linear_in_own(dag, k, rnd):
-    names, edges, own = dag
+    _names, edges, own = dag
     other = pd.Series([rnd.uniform(0, 50) for _ in own.index], index=own.index, dtype=float)
     a = rollup(edges, own)
     b = rollup(edges, other)
@@ -75,18 +77,22 @@ def test_linear_in_own(dag, k, rnd):
 @settings(max_examples=100, deadline=None)
 @given(dags(), st.randoms(use_true_random=False))
 def test_item_order_changes_nothing(dag, rnd):
-    names, edges, own = dag
+    _names, edges, own = dag
     base = rollup(edges, own)
-    shuffled_edges = edges.sample(frac=1.0, random_state=rnd.randint(0, 10**6)).reset_index(drop=True)
+    shuffled_edges = edges.sample(frac=1.0, random_state=rnd.randint(0, 10**6)).reset_index(
+        drop=True
+    )
     shuffled_own = own.sample(frac=1.0, random_state=rnd.randint(0, 10**6))
     again = rollup(shuffled_edges, shuffled_own)
-    np.testing.assert_allclose(again[base.index].to_numpy(), base.to_numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        again[base.index].to_numpy(), base.to_numpy(), rtol=1e-12, atol=1e-12
+    )
 
 
 @settings(max_examples=60, deadline=None)
 @given(dags())
 def test_contributions_add_up_to_rollup(dag):
-    names, edges, own = dag
+    _names, edges, own = dag
     totals = rollup(edges, own)
     assume(len(totals) > 0)
     root = totals.index[0]
@@ -128,7 +134,9 @@ def test_cycle_names_items():
 
 def test_self_loop():
     with pytest.raises(BomError, match="自分自身"):
-        rollup(pd.DataFrame({"parent": ["A"], "child": ["A"], "quantity": [1]}), pd.Series(dtype=float))
+        rollup(
+            pd.DataFrame({"parent": ["A"], "child": ["A"], "quantity": [1]}), pd.Series(dtype=float)
+        )
 
 
 @pytest.mark.parametrize("qty, word", [(-1, "負"), (None, "数値"), ("two", "数値")])

@@ -20,9 +20,9 @@ from cntf_workbench.errors import AllocationError, FactorError
 @settings(max_examples=300, deadline=None)
 @given(
     st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False),
-    st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=40).filter(
-        lambda w: sum(w) > 0
-    ),
+    st.lists(
+        st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=40
+    ).filter(lambda w: sum(w) > 0),
 )
 def test_allocation_adds_up_exactly(amount, weights):
     parts = allocate(amount, pd.Series(weights))
@@ -35,7 +35,9 @@ def test_allocation_adds_up_exactly(amount, weights):
 def test_allocation_is_proportional(weights):
     parts = allocate(100.0, pd.Series(weights))
     expected = [100.0 * w / math.fsum(weights) for w in weights]
-    assert all(math.isclose(p, e, rel_tol=1e-9, abs_tol=1e-9) for p, e in zip(parts, expected, strict=True))
+    assert all(
+        math.isclose(p, e, rel_tol=1e-9, abs_tol=1e-9) for p, e in zip(parts, expected, strict=True)
+    )
 
 
 def test_bad_weights():

@@ -19,7 +19,9 @@ def test_housing_per_lot_and_per_unit(seminar):
 def test_subcontractor_is_scope3_disclosed(seminar):
     fp = routing_footprint(seminar.routing, seminar.resources)
     paint = fp.trace[fp.trace["stage"] == "塗装"].iloc[0]
-    assert paint["data_kind"] == "disclosed" and paint["scope"] == 3 and paint["scope3_category"] == 1
+    assert (
+        paint["data_kind"] == "disclosed" and paint["scope"] == 3 and paint["scope3_category"] == 1
+    )
     assert fp.primary_share() == 1.0
 
 
