@@ -19,7 +19,8 @@ data_kind          データ種別: measured 実績値 / disclosed 開示値 / r
 scope              1, 2 or 3 (GHG Protocol, from the reporting firm's point of view)
 scope3_category    1–15 when scope is 3, else missing
 kg_co2e            排出量 [kg-CO2e]
-assumed            True when any input of the row is an assumption (a teaching value)
+assumed            True when the row's activity amount or factor value is an assumption (a
+                   teaching value); assumptions about classification or scope are in ``note``
 note               備考
 =================  ==========================================================================
 """
@@ -254,6 +255,14 @@ class Footprint:
     def __add__(self, other: Footprint) -> Footprint:
         if not isinstance(other, Footprint):
             return NotImplemented
+        if (
+            self.functional_unit
+            and other.functional_unit
+            and self.functional_unit != other.functional_unit
+        ):
+            raise DataError(
+                f"機能単位が違うフットプリントは足せません（{self.functional_unit} と {other.functional_unit}）"
+            )
         return combine(
             [self, other], name=self.name or other.name, functional_unit=self.functional_unit
         )

@@ -89,3 +89,10 @@ def test_summary_by_scope():
 def test_japanese_table():
     t = Footprint(make_trace([row(1.0)])).table()
     assert "排出量(kg-CO2e)" in t.columns and t["データ種別"].iloc[0].startswith("実績値")
+
+
+def test_adding_different_functional_units_is_refused():
+    a = Footprint(make_trace([row(1.0)]), functional_unit="1台")
+    b = Footprint(make_trace([row(1.0)]), functional_unit="1ロット(20台)")
+    with pytest.raises(DataError, match="機能単位"):
+        a + b

@@ -216,7 +216,9 @@ def boe_footprint(
     """Equipment energy allocated to one product.
 
     Each equipment's energy is split among ``products`` by ``basis`` (``allocate``); the
-    product's part is multiplied by the energy's factor.
+    product's part is multiplied by the energy's factor. Every BOE row is taken as the
+    factory's equipment energy for the period, shared by all products of ``products`` (the
+    BOE's ``product`` column names the product the slide's table was drawn for).
 
     Parameters
     ----------
