@@ -24,6 +24,8 @@ from cntf_workbench.cfp import (
     product_footprint,
     routing_footprint,
 )
+from cntf_workbench.cli_chain import chain_app
+from cntf_workbench.cli_survey import survey_app
 from cntf_workbench.errors import CntfError
 from cntf_workbench.factors import load_factors
 from cntf_workbench.trace import JA_COLUMNS, Footprint
@@ -40,6 +42,8 @@ cfp_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(cfp_app, name="cfp")
+app.add_typer(chain_app, name="chain")
+app.add_typer(survey_app, name="survey")
 
 
 class OutputFormat(StrEnum):

@@ -101,7 +101,8 @@ def routing_footprint(
 def implied_power(resources: pd.DataFrame, electricity: Factor) -> pd.DataFrame:
     """Power each electric resource must draw to emit its intensity at a grid factor.
 
-    ``kW = intensity [kg-CO2e/h] / factor [kg-CO2e/kWh]``.
+    ``kW = intensity [kg-CO2e/h] / factor [kg-CO2e/kWh]``. A zero factor (a renewable
+    menu) implies nothing about power: ``power_kw`` is then NaN.
 
     Parameters
     ----------
@@ -134,7 +135,7 @@ def implied_power(resources: pd.DataFrame, electricity: Factor) -> pd.DataFrame:
                 "intensity_kg_per_h": per_h,
                 "factor": per_kwh,
                 "factor_id": electricity.id,
-                "power_kw": per_h / per_kwh,
+                "power_kw": per_h / per_kwh if per_kwh > 0 else float("nan"),
             }
         )
     return pd.DataFrame(

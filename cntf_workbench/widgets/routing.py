@@ -106,12 +106,15 @@ def routing_view(
 def electricity_options(factors: FactorTable) -> list[tuple[str, str]]:
     """Dropdown options for the factor table's electricity factors.
 
+    Factors of zero (renewable menus) are left out: they imply no machine power.
+
     Returns
     -------
     list of (label, factor id)
         Label e.g. ``"0.437 kg-CO2e/kWh  JP (national average) FY2022 (elec_jp_fepc_fy2022)"``.
     """
     rows = factors.for_activity("electricity")
+    rows = rows[rows["value"] > 0]
     return [
         (f"{r.value:.3f} {r.unit}  {r.region} {r.year} ({r.id})", r.id)
         for r in rows.itertuples(index=False)

@@ -56,3 +56,8 @@ def test_implied_power(seminar, factors):
 def test_implied_power_rejects_gas_factor(seminar, factors):
     with pytest.raises(DataError):
         implied_power(seminar.resources, factors.default("city_gas"))
+
+
+def test_implied_power_of_a_zero_factor_is_nan(seminar, factors):
+    zero = factors.default("electricity").with_value(0.0)
+    assert implied_power(seminar.resources, zero)["power_kw"].isna().all()

