@@ -16,6 +16,7 @@ import typer
 
 from cntf_workbench.cfp import chain as ch
 from cntf_workbench.cfp.transport import load_transport
+from cntf_workbench.cli_chain_scenarios import optimise_cmd, scenarios_cmd
 from cntf_workbench.errors import CntfError
 from cntf_workbench.factors import load_factors
 
@@ -150,3 +151,12 @@ def footprint_cmd(
         typer.echo(ch.by_firm(rows, chain).rename(columns=_JA).rename_axis("企業").to_string())
     typer.echo(f"合計: {fp.total:.6g} kg-CO2e / {fp.functional_unit}")
     typer.echo(f"一次データ比率: {fp.primary_share():.1%}")
+
+
+# Scenarios and optimisation (cli_chain_scenarios.py) are commands of the same group.
+chain_app.command("scenarios", help="シナリオファイル（YAML）の各シナリオを現状と比較します")(
+    scenarios_cmd
+)
+chain_app.command("optimise", help="予算（円）内で CFP 最小の打ち手の組合せを MILP で選びます")(
+    optimise_cmd
+)
