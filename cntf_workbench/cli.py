@@ -25,6 +25,7 @@ from cntf_workbench.cfp import (
     routing_footprint,
 )
 from cntf_workbench.cli_chain import chain_app
+from cntf_workbench.cli_common import fail
 from cntf_workbench.cli_survey import survey_app
 from cntf_workbench.errors import CntfError
 from cntf_workbench.factors import load_factors
@@ -60,11 +61,6 @@ FormatOpt = Annotated[
 FactorsOpt = Annotated[
     Path | None, typer.Option("--factors", help="排出係数表 CSV（省略時は同梱の係数表）")
 ]
-
-
-def _fail(exc: CntfError) -> None:
-    typer.echo(str(exc), err=True)
-    raise typer.Exit(code=2)
 
 
 def _emit(fp: Footprint, fmt: OutputFormat, extra: pd.DataFrame | None = None) -> None:
@@ -131,7 +127,7 @@ def routing_cmd(
             fp = fp.scaled(1.0 / lot, "1台")
         _emit(fp, fmt)
     except CntfError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @cfp_app.command("bom", help="部品表（BOM）から製品1台の CO2（スコープ3 カテゴリ1）を計算します")
@@ -144,7 +140,7 @@ def bom_cmd(
         table = datasets.load_table("bom", bom)
         _emit(bom_footprint(table, product), fmt)
     except CntfError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 def _factor_ids(electricity: str | None, city_gas: str | None) -> dict[str, str]:
@@ -189,7 +185,7 @@ def boe_cmd(
             drivers = datasets.load_table("products", products)
             _emit(boe_footprint(table, drivers, ft, product, basis, ids), fmt)
     except CntfError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @cfp_app.command(
@@ -220,7 +216,7 @@ def product_cmd(
         )
         _emit(fp, fmt)
     except CntfError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 def _notebook_dir() -> Path:

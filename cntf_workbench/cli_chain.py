@@ -17,6 +17,7 @@ import typer
 from cntf_workbench.cfp import chain as ch
 from cntf_workbench.cfp.transport import load_transport
 from cntf_workbench.cli_chain_scenarios import optimise_cmd, scenarios_cmd
+from cntf_workbench.cli_common import fail
 from cntf_workbench.errors import CntfError
 from cntf_workbench.factors import load_factors
 
@@ -57,11 +58,6 @@ TransportOpt = Annotated[
     Path | None,
     typer.Option("--transport", help="輸送パラメータ CSV（省略時は同梱の transport.csv）"),
 ]
-
-
-def _fail(exc: CntfError) -> None:
-    typer.echo(str(exc).replace("\n", " "), err=True)
-    raise typer.Exit(code=2)
 
 
 _SHOWN = (
@@ -120,7 +116,7 @@ def footprint_cmd(
             fp = ch.per_unit(chain, fp, order)
             rows = rows.assign(amount=rows["amount"] * k, kg_co2e=rows["kg_co2e"] * k)
     except CntfError as exc:
-        _fail(exc)
+        fail(exc)
         return
     if fmt is ChainFormat.json:
         payload = {

@@ -17,6 +17,7 @@ import typer
 
 from cntf_workbench.cfp import scenarios as sc
 from cntf_workbench.cfp.chain import load_chain
+from cntf_workbench.cli_common import fail
 from cntf_workbench.errors import CntfError
 from cntf_workbench.factors import load_factors
 
@@ -36,11 +37,6 @@ ChainOpt = Annotated[
 FactorsOpt = Annotated[
     Path | None, typer.Option("--factors", help="排出係数表 CSV（省略時は同梱の係数表）")
 ]
-
-
-def _fail(exc: CntfError) -> None:
-    typer.echo(str(exc).replace("\n", " "), err=True)
-    raise typer.Exit(code=2)
 
 
 def _show(frame: pd.DataFrame) -> str:
@@ -67,7 +63,7 @@ def scenarios_cmd(
         table = load_factors(factors)
         result = sc.compare(data, table, scenarios, order or file_order)
     except CntfError as exc:
-        _fail(exc)
+        fail(exc)
         return
     if fmt is Format.json:
         payload = {
@@ -127,7 +123,7 @@ def optimise_cmd(
         plan, options = sc.optimise_chain(data, table, budget, alts, order)
         check = sc.evaluate_plan(data, table, plan, options, order).total
     except CntfError as exc:
-        _fail(exc)
+        fail(exc)
         return
     if fmt is Format.json:
         payload = plan.to_dict()

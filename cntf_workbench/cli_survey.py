@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from cntf_workbench.cli_common import fail
 from cntf_workbench.cli_survey_text import categorize_cmd, report_cmd
 from cntf_workbench.errors import CntfError
 from cntf_workbench.survey.codebook import load_codebook
@@ -28,11 +29,6 @@ CodebookOpt = Annotated[
     Path | None,
     typer.Option("--codebook", help="コードブック YAML（省略時は同梱の questionnaire.yaml）"),
 ]
-
-
-def _fail(exc: CntfError) -> None:
-    typer.echo(str(exc), err=True)
-    raise typer.Exit(code=2)
 
 
 @survey_app.command("generate")
@@ -56,7 +52,7 @@ def generate(
         frame = generate_export(n=n, seed=seed, codebook=book)
         write_export(frame, output, encoding=encoding)
     except CntfError as exc:
-        _fail(exc)
+        fail(exc)
     except OSError as exc:
         typer.echo(f"書き出せません: {output}（{exc.strerror or exc}）", err=True)
         raise typer.Exit(code=2) from None
@@ -79,7 +75,7 @@ def validate(
         typer.echo(str(exc))
         raise typer.Exit(code=1) from None
     except CntfError as exc:
-        _fail(exc)
+        fail(exc)
     for line in data.problem_lines():
         typer.echo(line)
     valid = len(data.responses)

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from cntf_workbench.cli_common import fail
 from cntf_workbench.errors import CntfError
 
 RulesOpt = Annotated[
@@ -43,11 +44,6 @@ def _categorizer(rules: Path | None, taxonomy: Path | None, examples: Path | Non
     return tx.train(
         tx.load_examples(examples, taxonomy=tax), tax, tx.load_rules(rules, taxonomy=tax)
     )
-
-
-def _fail(exc: CntfError) -> None:
-    typer.echo(str(exc), err=True)
-    raise typer.Exit(code=2)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -116,7 +112,7 @@ def categorize_cmd(
         output.parent.mkdir(parents=True, exist_ok=True)
         safe_csv(out, output)
     except CntfError as exc:
-        _fail(exc)
+        fail(exc)
     counts = out["pain_point"].value_counts()
     summary = ", ".join(f"{k} {v}" for k, v in counts.items())
     typer.echo(f"{len(out)} 件を分類しました（{summary}）→ {output}")
@@ -160,7 +156,7 @@ def report_cmd(
         report = build_report(data, cat, threshold=threshold, progress=progress)
         paths = write_report(report, output, progress=progress)
     except CntfError as exc:
-        _fail(exc)
+        fail(exc)
     typer.echo(f"回答者 {report.n_respondents} 人の課題レポートを書きました:")
     for kind, path in paths.items():
         typer.echo(f"  {kind}: {path}")

@@ -136,6 +136,21 @@ class FactorTable:
             )
         return out
 
+    def choices(self, activity: str, exclude_zero: bool = False) -> list[tuple[str, str]]:
+        """Options (label, factor id) for a drop-down of one activity's factors.
+
+        Labels read ``0.437 kg-CO2e/kWh — JP (national average) FY2022``. ``exclude_zero``
+        leaves out factors of zero (e.g. renewable menus, where a quotient by the factor would
+        be meaningless).
+        """
+        rows = self.for_activity(activity)
+        if exclude_zero:
+            rows = rows[rows["value"] > 0]
+        return [
+            (f"{r['value']:g} {r['unit']} — {r['region']} {r['year']}", r["id"])
+            for _, r in rows.iterrows()
+        ]
+
     def default(self, activity: str) -> Factor:
         """The factor flagged ``default`` for ``activity``."""
         rows = self.for_activity(activity)

@@ -110,3 +110,12 @@ def test_no_factor_literals_in_cfp_code():
 
 def test_frame_is_a_dataframe(factors):
     assert isinstance(factors.frame, pd.DataFrame) and len(factors) == len(factors.frame)
+
+
+def test_choices_label_every_factor_of_an_activity(factors):
+    ids = [i for _, i in factors.choices("electricity")]
+    assert ids == factors.for_activity("electricity")["id"].tolist()
+    nonzero = [i for _, i in factors.choices("electricity", exclude_zero=True)]
+    assert all(factors.get(i).value > 0 for i in nonzero) and len(nonzero) < len(ids)
+    label = dict((i, label) for label, i in factors.choices("city_gas"))["city_gas_jp_2006"]
+    assert label.startswith("2.23 kg-CO2e/Nm3")

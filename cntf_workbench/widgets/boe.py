@@ -151,11 +151,7 @@ def factor_options(factors: FactorTable, activity: str = "electricity") -> list[
 
     Labels read ``0.437 kg-CO2e/kWh — JP (national average) FY2022`` (value, unit, region, year).
     """
-    rows = factors.for_activity(activity)
-    return [
-        (f"{r['value']:g} {r['unit']} — {r['region']} {r['year']}", r["id"])
-        for _, r in rows.iterrows()
-    ]
+    return factors.choices(activity)
 
 
 def draw_allocation(result: Footprint, comparison: pd.DataFrame, basis: str) -> plt.Figure:

@@ -111,14 +111,9 @@ def electricity_options(factors: FactorTable) -> list[tuple[str, str]]:
     Returns
     -------
     list of (label, factor id)
-        Label e.g. ``"0.437 kg-CO2e/kWh  JP (national average) FY2022 (elec_jp_fepc_fy2022)"``.
+        Label e.g. ``"0.437 kg-CO2e/kWh — JP (national average) FY2022"`` (``FactorTable.choices``).
     """
-    rows = factors.for_activity("electricity")
-    rows = rows[rows["value"] > 0]
-    return [
-        (f"{r.value:.3f} {r.unit}  {r.region} {r.year} ({r.id})", r.id)
-        for r in rows.itertuples(index=False)
-    ]
+    return factors.choices("electricity", exclude_zero=True)
 
 
 def draw_routing_view(view: RoutingView) -> plt.Figure:

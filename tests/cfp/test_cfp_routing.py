@@ -28,8 +28,9 @@ def test_subcontractor_is_scope3_disclosed(seminar):
 def test_lot_size_scales_only_per_unit_intensities(seminar):
     base = routing_footprint(seminar.routing, seminar.resources)
     big = routing_footprint(seminar.routing, seminar.resources, lot_size=40)
-    diff = big.total - base.total
-    assert math.isclose(diff, 20 * 0.0225 * 1.0, rel_tol=1e-9) or diff > 0
+    per_unit = seminar.resources.set_index("resource").loc["外注（塗装）", "intensity"]
+    # times per lot are kept: only the subcontractor's per-unit value grows, by 20 more units
+    assert math.isclose(big.total - base.total, 20 * per_unit, rel_tol=1e-12)
     paint = big.trace[big.trace["stage"] == "塗装"]["kg_co2e"].iloc[0]
     assert math.isclose(paint, 2 * base.trace[base.trace["stage"] == "塗装"]["kg_co2e"].iloc[0])
 
