@@ -26,6 +26,7 @@ from cntf_workbench.cfp import (
 )
 from cntf_workbench.cli_chain import chain_app
 from cntf_workbench.cli_common import fail
+from cntf_workbench.cli_exchange import exchange_app
 from cntf_workbench.cli_survey import survey_app
 from cntf_workbench.errors import CntfError
 from cntf_workbench.factors import load_factors
@@ -45,6 +46,7 @@ cfp_app = typer.Typer(
 app.add_typer(cfp_app, name="cfp")
 app.add_typer(chain_app, name="chain")
 app.add_typer(survey_app, name="survey")
+app.add_typer(exchange_app, name="exchange")
 
 
 class OutputFormat(StrEnum):

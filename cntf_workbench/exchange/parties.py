@@ -1,0 +1,166 @@
+"""Turn a :class:`~cntf_workbench.exchange.network.Network` (tables) into firms on a bus."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from cntf_workbench.exchange import signing
+from cntf_workbench.exchange.bus import Bus, firm_urn
+from cntf_workbench.exchange.contracts import GRANULARITIES, ContractBook
+from cntf_workbench.exchange.dictionary import firm_dictionaries, load_terms
+from cntf_workbench.exchange.firms import Firm, Link, Product
+from cntf_workbench.exchange.network import PLATFORM, Network
+from cntf_workbench.factors import FactorTable, load_factors
+
+FAULTS: tuple[str, ...] = ("silent", "late", "refuse", "invalid")
+"""Fault modes: no answer, an answer after the deadline, a refusal, an invalid footprint."""
+
+FAULT_JA: dict[str, str] = {
+    "silent": "無応答",
+    "late": "回答遅延",
+    "refuse": "回答拒否",
+    "invalid": "不正な回答",
+}
+
+
+def party_key(party_id: str):
+    """A deterministic Ed25519 key for a party of the simulation (seeded by its id)."""
+    return signing.generate_key(seed=hashlib.sha256(f"cntf-sim:{party_id}".encode()).digest())
+
+
+def catalogue(net: Network) -> dict[tuple[str, str], Product]:
+    """The public product catalogue of a network."""
+    sec = net.products["secondary_factor_id"]
+    return {
+        (str(f), str(i)): Product(
+            str(f), str(i), str(n), str(u), float(m), str(c), None if pd.isna(s) else str(s)
+        )
+        for f, i, n, u, m, c, s in zip(
+            net.products["firm_id"],
+            net.products["item_code"],
+            net.products["name"],
+            net.products["unit"],
+            net.products["mass_kg"],
+            net.products["category"],
+            sec,
+        )
+    }
+
+
+def contract_book(net: Network, granularity: str | None = None) -> ContractBook:
+    """The network's contracts; ``granularity`` overrides every firm-to-firm contract's."""
+    frame = net.contracts
+    if granularity is not None:
+        if granularity not in GRANULARITIES:
+            raise ValueError(f"granularity must be one of {GRANULARITIES}")
+        frame = frame.copy()
+        frame.loc[frame["recipient"] != PLATFORM, "granularity"] = granularity
+    return ContractBook.from_frame(frame)
+
+
+def _group(frame: pd.DataFrame, column: str) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for rec in frame.to_dict("records"):
+        out.setdefault(str(rec[column]), []).append(rec)
+    return out
+
+
+def build(
+    net: Network,
+    cls: type[Firm],
+    bus: Bus,
+    *,
+    faults: dict[str, str] | None = None,
+    granularity: str | None = None,
+    factors: FactorTable | None = None,
+    keys: dict | None = None,
+    **kwargs,
+) -> dict[str, Firm]:
+    """Instantiate every firm of ``net`` as ``cls`` and register it on ``bus``.
+
+    Parameters
+    ----------
+    net : Network
+    cls : type
+        ``RelayFirm`` or ``CentralFirm``.
+    bus : Bus
+    faults : dict, optional
+        ``{firm_id: fault mode}`` (see :data:`FAULTS`).
+    granularity : str, optional
+        Override of the firm-to-firm contracts' granularity.
+    factors : FactorTable, optional
+        The shipped factor table when omitted.
+    keys : dict, optional
+        ``{party_id: Ed25519PrivateKey}``; :func:`party_key` for the others.
+    **kwargs
+        Passed to ``cls``.
+
+    Returns
+    -------
+    dict
+        ``{firm_id: firm}``.
+    """
+    faults = dict(faults or {})
+    unknown = set(faults) - set(net.firms["firm_id"])
+    if unknown:
+        raise KeyError(f"unknown firms in faults: {sorted(unknown)}")
+    bad = {m for m in faults.values() if m not in FAULTS}
+    if bad:
+        raise ValueError(f"unknown fault modes {sorted(bad)}; use {FAULTS}")
+    factors = factors if factors is not None else load_factors()
+    keys = dict(keys or {})
+    terms = load_terms(net.terms)
+    dictionaries = firm_dictionaries(net.dictionary, terms)
+    book = contract_book(net, granularity)
+    cat = catalogue(net)
+    ids = [str(f) for f in net.firms["firm_id"]]
+    for party in [*ids, PLATFORM]:
+        keys.setdefault(party, party_key(party))
+    keyring = {firm_urn(p): signing.public_key_b64(keys[p]) for p in [*ids, PLATFORM]}
+    products = _group(net.products, "firm_id")
+    records = _group(net.processes, "firm_id")
+    costs = _group(net.costs, "firm_id")
+    links: dict[str, list[Link]] = {}
+    for r in net.links.itertuples(index=False):
+        links.setdefault(str(r.customer_firm_id), []).append(
+            Link(
+                str(r.customer_item),
+                str(r.customer_code),
+                str(r.supplier_firm_id),
+                str(r.supplier_item),
+                float(r.quantity),
+                str(r.unit),
+                str(r.stage),
+            )
+        )
+    firms: dict[str, Firm] = {}
+    for profile in net.firms.to_dict("records"):
+        fid = str(profile["firm_id"])
+        firm = cls(
+            profile,
+            [cat[(fid, str(p["item_code"]))] for p in products.get(fid, [])],
+            records.get(fid, []),
+            costs.get(fid, []),
+            links.get(fid, []),
+            dictionaries[fid],
+            book,
+            cat,
+            factors,
+            keys[fid],
+            keyring,
+            net.settings,
+            fault=faults.get(fid),
+            **kwargs,
+        )
+        bus.register(firm)
+        firms[fid] = firm
+    return firms
+
+
+def keyring_of(net: Network, keys: dict | None = None) -> dict[str, str]:
+    """The public keyring (``urn → base64 public key``) of a network's parties."""
+    keys = dict(keys or {})
+    ids = [str(f) for f in net.firms["firm_id"]] + [PLATFORM]
+    return {firm_urn(p): signing.public_key_b64(keys.get(p) or party_key(p)) for p in ids}
