@@ -87,7 +87,7 @@ def _product(net, text: str | None) -> tuple[str, str]:
     if text is None:
         return net.final_products()[0]
     firm, sep, item = text.partition(":")
-    known = set(zip(net.products["firm_id"], net.products["item_code"]))
+    known = set(zip(net.products["firm_id"], net.products["item_code"], strict=False))
     if not sep or (firm, item) not in known:
         raise CntfError(
             f"製品「{text}」がありません（「企業ID:品目コード」、例: "
@@ -121,7 +121,9 @@ def _run(model: str, net, product, faults, granularity, upload):
 
 @exchange_app.command("simulate", help="PULL 型の算定依頼を1回流し、総量・通信量・露出を表示します")
 def simulate_cmd(
-    model: Annotated[Model, typer.Option("--model", help="relay（バケツリレー）か central（中央集約）")],
+    model: Annotated[
+        Model, typer.Option("--model", help="relay（バケツリレー）か central（中央集約）")
+    ],
     fail_ids: FailOpt = None,
     mode: ModeOpt = Mode.silent,
     product: ProductOpt = None,
@@ -130,7 +132,8 @@ def simulate_cmd(
         typer.Option("--granularity", help="企業間契約の粒度を一律に変える（relay のみ）"),
     ] = None,
     upload: Annotated[
-        Upload, typer.Option("--upload", help="中央集約で送るもの: process（活動量）, stage（段階別）")
+        Upload,
+        typer.Option("--upload", help="中央集約で送るもの: process（活動量）, stage（段階別）"),
     ] = Upload.process,
     data: DataOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON で出力")] = False,
@@ -140,7 +143,11 @@ def simulate_cmd(
         prod = _product(net, product)
         faults = _faults(net, fail_ids, mode, prod)
         result = _run(
-            model.value, net, prod, faults, None if granularity is None else granularity.value,
+            model.value,
+            net,
+            prod,
+            faults,
+            None if granularity is None else granularity.value,
             upload.value,
         )
     except CntfError as exc:
@@ -155,7 +162,9 @@ def simulate_cmd(
     typer.echo(f"CFP: {summary['total_kg_co2e']:.3f} kg-CO2e/単位")
     typer.echo(f"一次データ比率: {summary['primary_data_share']:.1%}")
     typer.echo(f"メッセージ: {summary['messages']} 件　バイト: {summary['bytes']:,}")
-    typer.echo(f"最長ホップ: {summary['hops']}　回答までの時間: {summary['latency_hours']:.0f} 時間")
+    typer.echo(
+        f"最長ホップ: {summary['hops']}　回答までの時間: {summary['latency_hours']:.0f} 時間"
+    )
     typer.echo(f"他社に見えた非公開項目: {summary['exposure']} 件")
     if summary["estimated"]:
         typer.echo(f"二次データで代替（推計）: {', '.join(summary['estimated'])}")
@@ -187,7 +196,9 @@ def compare_cmd(
     except CntfError as exc:
         fail(exc)
     if as_json:
-        typer.echo(json.dumps({"relay": r.summary(), "central": c.summary()}, ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps({"relay": r.summary(), "central": c.summary()}, ensure_ascii=False, indent=2)
+        )
         return
     typer.echo(metrics.compare(r, c, tier3).to_string())
 
@@ -200,7 +211,9 @@ def pact_cmd(
             help="cooker（セミナーの電子調理器）または「企業ID:品目コード」（連携シミュレーションの製品）"
         ),
     ],
-    spec: Annotated[Spec, typer.Option("--spec", help="PACT のバージョン: 3（v3）か 2（v2.3）")] = Spec.v3,
+    spec: Annotated[
+        Spec, typer.Option("--spec", help="PACT のバージョン: 3（v3）か 2（v2.3）")
+    ] = Spec.v3,
     output: Annotated[Path, typer.Option("-o", "--output", help="書き出す JSON ファイル")] = Path(
         "footprint.json"
     ),

@@ -1,6 +1,8 @@
-"""CFP calculations: routing (BOP), bill of materials (BOM), bill of equipment (BOE), product."""
+"""CFP calculations: routing (BOP), bill of materials (BOM), bill of equipment (BOE), product,
+end of life (3R, cut-off)."""
 
 from cntf_workbench.cfp.bom import bom_footprint, contributions, rollup
+from cntf_workbench.cfp.endoflife import end_of_life
 from cntf_workbench.cfp.equipment import (
     ALLOCATION_BASES,
     allocate,
@@ -18,6 +20,7 @@ __all__ = [
     "boe_footprint",
     "bom_footprint",
     "contributions",
+    "end_of_life",
     "equipment_energy",
     "implied_power",
     "product_footprint",

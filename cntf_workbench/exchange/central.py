@@ -34,7 +34,7 @@ from cntf_workbench.exchange.firms import (
     sim_id,
 )
 from cntf_workbench.exchange.network import PLATFORM, Network
-from cntf_workbench.exchange.relay import per_declared_unit, requested_products
+from cntf_workbench.exchange.relay import requested_products
 from cntf_workbench.factors import FactorTable
 
 UPLOAD_TYPE = "cntf.upload.v1"
@@ -82,8 +82,12 @@ class CentralFirm(Firm):
             self._on_answer(msg, bus)
         else:
             bus.ledger.append(
-                "refusal", self.party_id, counterpart=msg.sender, subject=msg.kind,
-                detail={"reason": "想定外のメッセージ"}, at=bus.now,
+                "refusal",
+                self.party_id,
+                counterpart=msg.sender,
+                subject=msg.kind,
+                detail={"reason": "想定外のメッセージ"},
+                at=bus.now,
             )
 
     def on_timer(self, token, bus: Bus) -> None:  # pragma: no cover - firms set no timers here
@@ -91,16 +95,28 @@ class CentralFirm(Firm):
 
     def _reject(self, msg: Message, bus: Bus, request_id: str, code: str, text: str) -> None:
         bus.ledger.append(
-            "refusal", self.party_id, counterpart=msg.sender, subject="RequestCreated",
-            detail={"reason": text}, at=bus.now,
+            "refusal",
+            self.party_id,
+            counterpart=msg.sender,
+            subject="RequestCreated",
+            detail={"reason": text},
+            at=bus.now,
         )
         event = pact.request_rejected(
-            source=self.urn, request_event_id=request_id, code=code, message=text,
-            event_id=sim_id("crej", self.run_id, self.party_id), time=self._time(bus),
+            source=self.urn,
+            request_event_id=request_id,
+            code=code,
+            message=text,
+            event_id=sim_id("crej", self.run_id, self.party_id),
+            time=self._time(bus),
         )
         bus.send(
-            self.party_id, msg.sender, "RequestRejected", pact.to_bytes(event),
-            delay=self.response_hours, headers={"hop": int(msg.headers.get("hop", 0)) + 1},
+            self.party_id,
+            msg.sender,
+            "RequestRejected",
+            pact.to_bytes(event),
+            delay=self.response_hours,
+            headers={"hop": int(msg.headers.get("hop", 0)) + 1},
         )
 
     def upload_document(self, granularity: str, request_id: str) -> dict:
@@ -132,8 +148,15 @@ class CentralFirm(Firm):
                 {
                     k: (None if k == "factor_id" and _blank(r.get(k)) else r[k])
                     for k in (
-                        "record_id", "item_code", "stage", "process", "activity", "amount",
-                        "unit", "factor_id", "data_kind",
+                        "record_id",
+                        "item_code",
+                        "stage",
+                        "process",
+                        "activity",
+                        "amount",
+                        "unit",
+                        "factor_id",
+                        "data_kind",
                     )
                 }
                 for item in sorted(self.products)
@@ -172,14 +195,20 @@ class CentralFirm(Firm):
             return
         try:
             self.contracts.check(
-                self.party_id, PLATFORM, "*", self.upload, self.settings.purpose,
+                self.party_id,
+                PLATFORM,
+                "*",
+                self.upload,
+                self.settings.purpose,
                 self.settings.as_of,
             )
         except ContractViolation as exc:
             self._reject(msg, bus, request_id, "AccessDenied", exc.message)
             return
         if self.fault == "refuse":
-            self._reject(msg, bus, request_id, "AccessDenied", f"{self.party_id} は提供を断りました")
+            self._reject(
+                msg, bus, request_id, "AccessDenied", f"{self.party_id} は提供を断りました"
+            )
             return
         doc = self.upload_document(self.upload, request_id)
         if self.fault == "invalid":
@@ -194,7 +223,11 @@ class CentralFirm(Firm):
         if self.fault == "late":
             delay = max(self.response_hours * self.settings.late_factor, deadline - bus.now + 1.0)
         bus.send(
-            self.party_id, PLATFORM, "Upload", pact.to_bytes(doc), delay=delay,
+            self.party_id,
+            PLATFORM,
+            "Upload",
+            pact.to_bytes(doc),
+            delay=delay,
             headers={"hop": int(msg.headers.get("hop", 0)) + 1},
         )
 
@@ -208,8 +241,12 @@ class CentralFirm(Firm):
             signing.verify(doc, keyring=self.keyring, expect_bound_to=self.request_id)
         except (CntfError, KeyError, IndexError) as exc:
             bus.ledger.append(
-                "refusal", self.party_id, counterpart=msg.sender, subject="RequestFulfilled",
-                detail={"reason": str(exc)}, at=bus.now,
+                "refusal",
+                self.party_id,
+                counterpart=msg.sender,
+                subject="RequestFulfilled",
+                detail={"reason": str(exc)},
+                at=bus.now,
             )
             return
         self.answer = doc
@@ -273,8 +310,12 @@ class Platform:
 
     def _refuse(self, bus: Bus, counterpart: str, subject: str, reason: str) -> None:
         bus.ledger.append(
-            "refusal", PLATFORM, counterpart=counterpart, subject=subject,
-            detail={"reason": reason}, at=bus.now,
+            "refusal",
+            PLATFORM,
+            counterpart=counterpart,
+            subject=subject,
+            detail={"reason": reason},
+            at=bus.now,
         )
 
     def receive(self, msg: Message, bus: Bus) -> None:
@@ -299,9 +340,12 @@ class Platform:
         if firm != msg.sender:
             self._refuse(bus, msg.sender, "RequestCreated", "自社以外の製品の算定依頼")
             reject = pact.request_rejected(
-                source=self.urn, request_event_id=str(event["id"]), code="AccessDenied",
+                source=self.urn,
+                request_event_id=str(event["id"]),
+                code="AccessDenied",
                 message="自社の製品だけを依頼できます",
-                event_id=sim_id("prej", self.run_id, event["id"]), time=self._time(bus),
+                event_id=sim_id("prej", self.run_id, event["id"]),
+                time=self._time(bus),
             )
             bus.send(PLATFORM, msg.sender, "RequestRejected", pact.to_bytes(reject))
             return
@@ -319,7 +363,10 @@ class Platform:
                 time=self._time(bus),
             )
             bus.send(
-                PLATFORM, fid, "RequestCreated", pact.to_bytes(call),
+                PLATFORM,
+                fid,
+                "RequestCreated",
+                pact.to_bytes(call),
                 headers={"deadline": own_deadline, "hop": 2},
             )
         bus.timer(PLATFORM, own_deadline, "deadline")
@@ -394,12 +441,21 @@ class Platform:
             for st in doc["stages"]:
                 kg, primary = float(st["kg_co2e"]), float(st["primary_kg_co2e"])
                 base = {
-                    "item": st["item_code"], "activity": "段階の排出量（企業の申告）",
-                    "amount": 1.0, "unit": "unit", "factor_id": f"upload:{firm}",
-                    "factor_value": kg, "factor_unit": "kg-CO2e/unit",
-                    "factor_source": f"{firm} のアップロード（段階別）", "scope": 3,
-                    "scope3_category": 1, "assumed": False, "note": "", "record_id": "",
-                    "stage_name": st["stage"], "stage": st["stage"],
+                    "item": st["item_code"],
+                    "activity": "段階の排出量（企業の申告）",
+                    "amount": 1.0,
+                    "unit": "unit",
+                    "factor_id": f"upload:{firm}",
+                    "factor_value": kg,
+                    "factor_unit": "kg-CO2e/unit",
+                    "factor_source": f"{firm} のアップロード（段階別）",
+                    "scope": 3,
+                    "scope3_category": 1,
+                    "assumed": False,
+                    "note": "",
+                    "record_id": "",
+                    "stage_name": st["stage"],
+                    "stage": st["stage"],
                 }
                 out[st["item_code"]].append({**base, "data_kind": "measured", "kg_co2e": primary})
                 if kg - primary:
@@ -424,11 +480,18 @@ class Platform:
                 )
             for link in doc["links"]:
                 lk = Link(
-                    link["item_code"], link["customer_code"], link["supplier_firm_id"],
-                    link["supplier_item"], float(link["quantity"]), link["unit"], link["stage"],
+                    link["item_code"],
+                    link["customer_code"],
+                    link["supplier_firm_id"],
+                    link["supplier_item"],
+                    float(link["quantity"]),
+                    link["unit"],
+                    link["stage"],
                 )
                 links_of.setdefault((fid, lk.item_code), []).append(lk)
-                edges.append((f"{fid}:{lk.item_code}", f"{lk.supplier}:{lk.supplier_item}", lk.quantity))
+                edges.append(
+                    (f"{fid}:{lk.item_code}", f"{lk.supplier}:{lk.supplier_item}", lk.quantity)
+                )
         # a product whose maker did not upload: the database factor of its category
         for fid in self.registry:
             if fid in self.uploads:
@@ -437,7 +500,10 @@ class Platform:
                 product = self.catalogue[(fid, item)]
                 rows = purchased_rows(
                     Link(item, item, fid, item, 1.0, product.unit, "推計"),
-                    self.catalogue, self.factors, pcf=None, reason=self.failures.get(fid, ""),
+                    self.catalogue,
+                    self.factors,
+                    pcf=None,
+                    reason=self.failures.get(fid, ""),
                 )
                 own[f"{fid}:{item}"] = math.fsum(r["kg_co2e"] for r in rows)
                 primary[f"{fid}:{item}"] = 0.0
@@ -459,12 +525,19 @@ class Platform:
                 total = float(pcf[key])
                 share = float(prim[key]) / total if total > 0 else 0.0
                 rows += purchased_rows(
-                    link, self.catalogue, self.factors, pcf=total, primary_share=share,
+                    link,
+                    self.catalogue,
+                    self.factors,
+                    pcf=total,
+                    primary_share=share,
                     source=f"platform:{key}",
                 )
             else:
                 rows += purchased_rows(
-                    link, self.catalogue, self.factors, pcf=None,
+                    link,
+                    self.catalogue,
+                    self.factors,
+                    pcf=None,
                     reason=self.failures.get(link.supplier, ""),
                 )
         self.rows = rows
@@ -474,13 +547,21 @@ class Platform:
                 bus.learn(PLATFORM, {f"pcf:{fid}:{it}"})
         for fid, reason in sorted(self.failures.items()):
             bus.ledger.append(
-                "fallback", PLATFORM, counterpart=fid, subject=fid, detail={"reason": reason},
+                "fallback",
+                PLATFORM,
+                counterpart=fid,
+                subject=fid,
+                detail={"reason": reason},
                 at=bus.now,
             )
         product = self.catalogue[(firm, item)]
         total = math.fsum(r["kg_co2e"] for r in rows)
-        prim_kg = math.fsum(r["kg_co2e"] for r in rows if r["data_kind"] in ("measured", "disclosed"))
-        lines = breakdown_lines(rows, "process", {lk.supplier for lk in links_of.get((firm, item), [])})
+        prim_kg = math.fsum(
+            r["kg_co2e"] for r in rows if r["data_kind"] in ("measured", "disclosed")
+        )
+        lines = breakdown_lines(
+            rows, "process", {lk.supplier for lk in links_of.get((firm, item), [])}
+        )
         doc = pact.from_footprint(
             total,
             company_name=product.firm_id,
@@ -505,11 +586,16 @@ class Platform:
         )
         self.document = doc
         event = pact.request_fulfilled(
-            source=self.urn, request_event_id=request_id, footprints=[doc],
-            event_id=sim_id("cful", self.run_id, request_id), time=self._time(bus),
+            source=self.urn,
+            request_event_id=request_id,
+            footprints=[doc],
+            event_id=sim_id("cful", self.run_id, request_id),
+            time=self._time(bus),
         )
         self.hop += 1
-        bus.send(PLATFORM, requester, "RequestFulfilled", pact.to_bytes(event), headers={"hop": self.hop})
+        bus.send(
+            PLATFORM, requester, "RequestFulfilled", pact.to_bytes(event), headers={"hop": self.hop}
+        )
 
 
 def _upstream(firm: str, item: str, links_of: dict) -> set[tuple[str, str]]:
@@ -556,24 +642,35 @@ def simulate(
     """
     from cntf_workbench.exchange.metrics import RunResult
     from cntf_workbench.exchange.parties import build, catalogue, contract_book, party_key
-
     from cntf_workbench.factors import load_factors
 
     factors = factors if factors is not None else load_factors()
     keys = dict(keys or {})
     bus = Bus(inspect=inspect)
     firms = build(
-        net, CentralFirm, bus, faults=faults, factors=factors, keys=keys, run_id=run_id,
+        net,
+        CentralFirm,
+        bus,
+        faults=faults,
+        factors=factors,
+        keys=keys,
+        run_id=run_id,
         upload=upload,
     )
     keys.setdefault(PLATFORM, party_key(PLATFORM))
     registry: dict[str, list[str]] = {}
-    for f, i in zip(net.products["firm_id"], net.products["item_code"]):
+    for f, i in zip(net.products["firm_id"], net.products["item_code"], strict=False):
         registry.setdefault(str(f), []).append(str(i))
     any_firm = next(iter(firms.values()))
     platform = Platform(
-        registry, catalogue(net), contract_book(net), factors, keys[PLATFORM],
-        any_firm.keyring, net.settings, run_id=run_id,
+        registry,
+        catalogue(net),
+        contract_book(net),
+        factors,
+        keys[PLATFORM],
+        any_firm.keyring,
+        net.settings,
+        run_id=run_id,
     )
     bus.register(platform)
     firm_id, item = product if product is not None else net.final_products()[0]
@@ -581,7 +678,14 @@ def simulate(
     bus.run()
     done_at = firms[firm_id].done_at
     return RunResult.from_run(
-        "central", net, (firm_id, item), bus, {**firms, PLATFORM: platform},
-        rows=platform.rows, estimated=platform.estimated, document=platform.document,
-        completed_at=done_at, hops=platform.hop,
+        "central",
+        net,
+        (firm_id, item),
+        bus,
+        {**firms, PLATFORM: platform},
+        rows=platform.rows,
+        estimated=platform.estimated,
+        document=platform.document,
+        completed_at=done_at,
+        hops=platform.hop,
     )

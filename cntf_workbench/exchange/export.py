@@ -86,7 +86,9 @@ def sign_footprint(
         pf_id=sim_id("export", firm_id, item_code, spec),
     )
     return signing.sign(
-        doc, key if key is not None else party_key(firm_id), signer=firm_urn(firm_id),
+        doc,
+        key if key is not None else party_key(firm_id),
+        signer=firm_urn(firm_id),
         signed_at=s.created,
     )
 

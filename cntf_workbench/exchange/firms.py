@@ -415,7 +415,9 @@ class Firm:
         """The signed PACT footprint of a product from its trace rows."""
         product = self.products[item_code]
         total = math.fsum(r["kg_co2e"] for r in rows)
-        primary = math.fsum(r["kg_co2e"] for r in rows if r["data_kind"] in ("measured", "disclosed"))
+        primary = math.fsum(
+            r["kg_co2e"] for r in rows if r["data_kind"] in ("measured", "disclosed")
+        )
         lines = breakdown_lines(rows, granularity, set(itemise))
         declared, amount = PACT_UNITS[product.unit], 1.0
         if spec == "2" and product.unit == "unit":

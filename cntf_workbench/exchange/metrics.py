@@ -114,9 +114,7 @@ class RunResult:
             bytes=bus.bytes,
             hops=hops,
             latency_hours=float(completed_at),
-            exposure=pd.DataFrame(
-                sorted(exposure), columns=["owner", "item", "kind", "viewer"]
-            ),
+            exposure=pd.DataFrame(sorted(exposure), columns=["owner", "item", "kind", "viewer"]),
             deliveries=deliveries,
             ledger=bus.ledger,
             firm_sent_at={str(k): float(v) for k, v in firm_sent_at.items()},
@@ -149,7 +147,7 @@ class RunResult:
                         "件数": len(g),
                         "内容": "、".join(
                             f"{ITEM_KIND_JA[k]}({i.split(':', 2)[-1]})"
-                            for k, i in zip(g["kind"], g["item"])
+                            for k, i in zip(g["kind"], g["item"], strict=False)
                         ),
                     }
                 )

@@ -145,7 +145,9 @@ class Network:
         """
         if self._graph is None:
             g = nx.DiGraph()
-            g.add_nodes_from(zip(self.products["firm_id"], self.products["item_code"]))
+            g.add_nodes_from(
+                zip(self.products["firm_id"], self.products["item_code"], strict=False)
+            )
             g.add_edges_from(
                 ((s, si), (c, ci), {"quantity": q})
                 for s, si, c, ci, q in zip(
@@ -154,6 +156,7 @@ class Network:
                     self.links["customer_firm_id"],
                     self.links["customer_item"],
                     self.links["quantity"],
+                    strict=False,
                 )
             )
             self._graph = g
@@ -197,9 +200,13 @@ def _check_refs(net: Network, base: str) -> None:
         return str(Path(base) / f"{name}.csv") if base else f"{name}.csv"
 
     firms = set(net.firms["firm_id"])
-    products = set(zip(net.products["firm_id"], net.products["item_code"]))
+    products = set(zip(net.products["firm_id"], net.products["item_code"], strict=False))
     units_of = dict(
-        zip(zip(net.products["firm_id"], net.products["item_code"]), net.products["unit"])
+        zip(
+            zip(net.products["firm_id"], net.products["item_code"], strict=False),
+            net.products["unit"],
+            strict=False,
+        )
     )
     for i, r in enumerate(net.products.itertuples(index=False), start=1):
         if r.firm_id not in firms:
@@ -385,7 +392,7 @@ def synthetic(
         {
             "customer_firm_id": ids[c_idx],
             "customer_item": items[c_idx],
-            "customer_code": [f"C{c}-{s}" for s, c in zip(s_idx, c_idx)],
+            "customer_code": [f"C{c}-{s}" for s, c in zip(s_idx, c_idx, strict=False)],
             "supplier_firm_id": ids[s_idx],
             "supplier_item": items[s_idx],
             "quantity": np.round(rng.uniform(0.1, 3.0, len(edges_arr)), 3),

@@ -45,6 +45,7 @@ def catalogue(net: Network) -> dict[tuple[str, str], Product]:
             net.products["mass_kg"],
             net.products["category"],
             sec,
+            strict=False,
         )
     }
 

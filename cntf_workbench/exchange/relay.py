@@ -20,7 +20,7 @@ from cntf_workbench.errors import CntfError
 from cntf_workbench.exchange import pact, signing
 from cntf_workbench.exchange.bus import Bus, Message, firm_urn, parse_product_urn, product_urn
 from cntf_workbench.exchange.contracts import ContractViolation
-from cntf_workbench.exchange.firms import Firm, footprint_of, purchased_rows, sim_id
+from cntf_workbench.exchange.firms import Firm, purchased_rows, sim_id
 from cntf_workbench.exchange.network import Network
 from cntf_workbench.factors import FactorTable
 
@@ -171,7 +171,9 @@ class RelayFirm(Firm):
             self._reject(bus, msg, request_id, "AccessDenied", exc.message)
             return
         if self.fault == "refuse":
-            self._reject(bus, msg, request_id, "AccessDenied", f"{self.party_id} は回答を断りました")
+            self._reject(
+                bus, msg, request_id, "AccessDenied", f"{self.party_id} は回答を断りました"
+            )
             return
         deadline = float(msg.headers.get("deadline", bus.now + self.settings.deadline_hours))
         hop = int(msg.headers.get("hop", 0))
@@ -183,15 +185,15 @@ class RelayFirm(Firm):
         elif not state.started:
             self._ask_suppliers(item, state, bus, deadline, hop)
 
-    def _ask_suppliers(
-        self, item: str, state: _State, bus: Bus, deadline: float, hop: int
-    ) -> None:
+    def _ask_suppliers(self, item: str, state: _State, bus: Bus, deadline: float, hop: int) -> None:
         state.started = True
         state.hop = hop
         own_deadline = deadline - self.response_hours
         links = self._suppliers_of(item)
         for link in links:
-            request_id = sim_id("req", self.run_id, self.party_id, item, link.supplier, link.supplier_item)
+            request_id = sim_id(
+                "req", self.run_id, self.party_id, item, link.supplier, link.supplier_item
+            )
             event = pact.request_created(
                 source=self.urn,
                 product_ids=[product_urn(link.supplier, link.supplier_item)],
@@ -238,7 +240,9 @@ class RelayFirm(Firm):
         key = (link.supplier, link.supplier_item)
         try:
             if msg.sender != link.supplier:
-                raise signing.SignatureError(f"依頼先 {link.supplier} 以外（{msg.sender}）からの回答")
+                raise signing.SignatureError(
+                    f"依頼先 {link.supplier} 以外（{msg.sender}）からの回答"
+                )
             pact.parse_event(event)
             doc = event["data"]["pfs"][0]
             signed = signing.verify(doc, keyring=self.keyring, expect_bound_to=request_id)
@@ -324,7 +328,11 @@ class RelayFirm(Firm):
             if key in state.answers:
                 pcf, share, pf_id, doc = state.answers[key]
                 rows += purchased_rows(
-                    link, self.catalogue, self.factors, pcf=pcf, primary_share=share,
+                    link,
+                    self.catalogue,
+                    self.factors,
+                    pcf=pcf,
+                    primary_share=share,
                     source=f"pact:{pf_id}",
                 )
                 estimated += pact.estimated(doc)
@@ -345,8 +353,13 @@ class RelayFirm(Firm):
         if state.final:
             state.done_at = bus.now + self.response_hours
             state.document = self.document(
-                item, rows, granularity="process", spec="3", bound_to=None,
-                itemise={link.supplier for link in self._suppliers_of(item)}, estimated=estimated,
+                item,
+                rows,
+                granularity="process",
+                spec="3",
+                bound_to=None,
+                itemise={link.supplier for link in self._suppliers_of(item)},
+                estimated=estimated,
             )
         for waiting in state.waiting:
             self._answer(item, state, waiting, bus)
@@ -354,7 +367,11 @@ class RelayFirm(Firm):
     def _answer(self, item: str, state: _State, waiting: _Waiting, bus: Bus) -> None:
         try:
             contract = self.contracts.check(
-                self.party_id, waiting.customer, item, "total", self.settings.purpose,
+                self.party_id,
+                waiting.customer,
+                item,
+                "total",
+                self.settings.purpose,
                 self.settings.as_of,
             )
         except ContractViolation as exc:  # pragma: no cover - checked on receipt already
@@ -366,14 +383,22 @@ class RelayFirm(Firm):
             if key not in state.answers:
                 continue
             c = self.contracts.find(
-                link.supplier, self.party_id, link.supplier_item, self.settings.purpose,
+                link.supplier,
+                self.party_id,
+                link.supplier_item,
+                self.settings.purpose,
                 self.settings.as_of,
             )
             if c is not None and c.allows_onward(waiting.customer):
                 onward.add(link.supplier)
         doc = self.document(
-            item, state.rows, granularity=contract.granularity, spec=contract.spec,
-            bound_to=waiting.request_id, itemise=onward, estimated=state.estimated,
+            item,
+            state.rows,
+            granularity=contract.granularity,
+            spec=contract.spec,
+            bound_to=waiting.request_id,
+            itemise=onward,
+            estimated=state.estimated,
         )
         event = pact.request_fulfilled(
             source=self.urn,
@@ -392,10 +417,16 @@ class RelayFirm(Firm):
             event["data"]["pfs"] = [broken]
         delay = self.response_hours
         if self.fault == "late":
-            delay = max(self.response_hours * self.settings.late_factor, waiting.deadline - bus.now + 1.0)
+            delay = max(
+                self.response_hours * self.settings.late_factor, waiting.deadline - bus.now + 1.0
+            )
         bus.send(
-            self.party_id, waiting.customer, "RequestFulfilled", pact.to_bytes(event),
-            delay=delay, headers={"hop": state.hop + 1},
+            self.party_id,
+            waiting.customer,
+            "RequestFulfilled",
+            pact.to_bytes(event),
+            delay=delay,
+            headers={"hop": state.hop + 1},
         )
         for link in self._suppliers_of(item):
             if link.supplier in onward:
@@ -419,7 +450,9 @@ class RelayFirm(Firm):
         except ContractViolation as exc:
             self._refuse(bus, to, "Forward", exc.message)
             raise
-        bus.send(self.party_id, to, "Forward", pact.to_bytes(doc), delay=delay, headers={"hop": hop})
+        bus.send(
+            self.party_id, to, "Forward", pact.to_bytes(doc), delay=delay, headers={"hop": hop}
+        )
 
 
 def simulate(
@@ -462,7 +495,13 @@ def simulate(
 
     bus = Bus(inspect=inspect)
     firms = build(
-        net, RelayFirm, bus, faults=faults, granularity=granularity, factors=factors, keys=keys,
+        net,
+        RelayFirm,
+        bus,
+        faults=faults,
+        granularity=granularity,
+        factors=factors,
+        keys=keys,
         run_id=run_id,
     )
     firm_id, item = product if product is not None else net.final_products()[0]
@@ -470,7 +509,14 @@ def simulate(
     bus.run()
     state = firms[firm_id].result(item)
     return RunResult.from_run(
-        "relay", net, (firm_id, item), bus, firms,
-        rows=state.rows, estimated=state.estimated, document=state.document,
-        completed_at=state.done_at, hops=state.hop,
+        "relay",
+        net,
+        (firm_id, item),
+        bus,
+        firms,
+        rows=state.rows,
+        estimated=state.estimated,
+        document=state.document,
+        completed_at=state.done_at,
+        hops=state.hop,
     )
