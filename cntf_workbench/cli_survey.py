@@ -1,21 +1,25 @@
-"""``cntf survey generate|validate``: synthetic exports and validation of real ones (Japanese).
+"""``cntf survey generate|validate|form|compare``: synthetic exports, validation, forms, waves.
 
 Exit codes of ``validate``: 0 the export is clean, 1 problems were found (one line each, with
-行/列), 2 the file cannot be read as a survey export (one line, no traceback).
+行/列), 2 the file cannot be read as a survey export (one line, no traceback). ``form`` and
+``compare`` exit 0, or 2 with one Japanese line on bad input.
 """
 
 from __future__ import annotations
 
+import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cntf_workbench.cli_common import fail
+from cntf_workbench.cli_survey_code import CODE_HELP, code_cmd
 from cntf_workbench.cli_survey_text import categorize_cmd, report_cmd
 from cntf_workbench.errors import CntfError
-from cntf_workbench.survey.codebook import load_codebook
-from cntf_workbench.survey.generate import generate_export, write_export
+from cntf_workbench.survey.codebook import load_codebook, previous_codebook
+from cntf_workbench.survey.generate import generate_export, generate_wave, write_export
 from cntf_workbench.survey.io import SurveyProblemsError, load_responses
 
 survey_app = typer.Typer(
@@ -40,6 +44,13 @@ def generate(
         str, typer.Option("--encoding", help="文字コード: utf-8, utf-8-sig（BOM付き）, cp932")
     ] = "utf-8",
     codebook: CodebookOpt = None,
+    shifts: Annotated[
+        Path | None,
+        typer.Option(
+            "--shifts",
+            help="後の回の調査として、この YAML の変化（例 surveys/wave_shifts_2027.yaml）を加える",
+        ),
+    ] = None,
 ) -> None:
     """合成（架空）のアンケート回答を Google フォーム形式の CSV で書き出します。"""
     if encoding not in ("utf-8", "utf-8-sig", "cp932"):
@@ -48,15 +59,19 @@ def generate(
         )
         raise typer.Exit(code=2)
     try:
-        book = load_codebook(codebook)
-        frame = generate_export(n=n, seed=seed, codebook=book)
+        if shifts is not None:
+            book = load_codebook(codebook) if codebook is not None else None
+            frame = generate_wave(shifts, n=n, seed=seed, codebook=book)[0]
+        else:
+            frame = generate_export(n=n, seed=seed, codebook=load_codebook(codebook))
         write_export(frame, output, encoding=encoding)
     except CntfError as exc:
         fail(exc)
     except OSError as exc:
         typer.echo(f"書き出せません: {output}（{exc.strerror or exc}）", err=True)
         raise typer.Exit(code=2) from None
-    typer.echo(f"合成データ {n} 件を書き出しました: {output}（seed={seed}、架空の回答です）")
+    wave = f"、変化の指定 {shifts}" if shifts is not None else ""
+    typer.echo(f"合成データ {n} 件を書き出しました: {output}（seed={seed}{wave}、架空の回答です）")
 
 
 @survey_app.command("validate")
@@ -87,6 +102,163 @@ def validate(
         raise typer.Exit(code=1)
 
 
+@survey_app.command("form")
+def form(
+    output: Annotated[Path, typer.Option("--output", "-o", help="書き出すフォルダ")],
+    codebook: CodebookOpt = None,
+    rows: Annotated[
+        int, typer.Option("--rows", help="Excel 回答シートで入力規則を付ける行数", min=1)
+    ] = 300,
+) -> None:
+    """コードブックから、印刷用の調査票（HTML）、Excel 回答シート、Google フォーム作成スクリプトを書き出します。"""
+    from cntf_workbench.survey.forms import form_plan, write_forms
+
+    try:
+        book = load_codebook(codebook)
+        if output.exists() and not output.is_dir():
+            raise CntfError("出力先はフォルダを指定してください", file=output)
+        paths = write_forms(output, book, rows=rows)
+        notes = form_plan(book).notes
+    except CntfError as exc:
+        fail(exc)
+    except OSError as exc:
+        typer.echo(f"書き出せません: {output}（{exc.strerror or exc}）", err=True)
+        raise typer.Exit(code=2) from None
+    names = {"html": "印刷用の調査票", "xlsx": "Excel 回答シート", "gs": "Google Apps Script"}
+    typer.echo(f"{book.title}（{len(book.questions)} 問）のフォームを書き出しました:")
+    for kind, path in paths.items():
+        typer.echo(f"  {names[kind]}: {path}")
+    for note in notes:
+        typer.echo(f"  注意（Google フォーム）: {note}")
+
+
+class CompareFormat(StrEnum):
+    """Output format of ``compare``."""
+
+    table = "table"
+    json = "json"
+
+
+@survey_app.command("compare")
+def compare(
+    old: Annotated[Path, typer.Argument(help="前回の調査の回答（CSV / XLSX）")],
+    new: Annotated[Path, typer.Argument(help="今回の調査の回答（CSV / XLSX）")],
+    codebook: Annotated[
+        Path | None,
+        typer.Option(
+            "--codebook", help="今回のコードブック YAML（省略時は同梱の questionnaire.yaml）"
+        ),
+    ] = None,
+    old_codebook: Annotated[
+        Path | None,
+        typer.Option(
+            "--old-codebook",
+            help="前回のコードブック（省略時は今回のコードブックの previous、なければ同じもの）",
+        ),
+    ] = None,
+    fmt: Annotated[
+        CompareFormat, typer.Option("--format", "-f", help="出力形式: table（文章）, json")
+    ] = CompareFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="結果（JSON・CSV・グラフ PNG）を書き出すフォルダ"),
+    ] = None,
+    alpha: Annotated[float, typer.Option("--alpha", help="有意水準", min=1e-9, max=0.5)] = 0.05,
+    threshold: Annotated[
+        int, typer.Option("--threshold", help="秘匿の閾値（この人数未満を x で隠す）", min=1)
+    ] = 5,
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", help="群別にも比較する属性の設問 id（例 chain_position。複数可）"),
+    ] = None,
+) -> None:
+    """2回の調査を設問ごとに比べ、割合の変化・検定（p 値）・効果量を表示します。"""
+    from cntf_workbench.survey import compare as cp
+
+    try:
+        book = load_codebook(codebook)
+        if old_codebook is not None:
+            old_book = load_codebook(old_codebook)
+        else:
+            old_book = previous_codebook(book) or book
+        old_data = load_responses(old, codebook=old_book)
+        new_data = load_responses(new, codebook=book)
+        for name, data in (("前回", old_data), ("今回", new_data)):
+            if not data.problems.empty:
+                typer.echo(
+                    f"注意: {name}の回答の {len(data.problems)} 件の問題がある行を除いて比較します"
+                    "（cntf survey validate で確認できます）",
+                    err=True,
+                )
+        result = cp.compare_waves(old_data, new_data, alpha=alpha, threshold=threshold)
+        groups = [
+            cp.compare_by_group(old_data, new_data, g, result.alignment, alpha, threshold)
+            for g in by or []
+        ]
+        if output is not None:
+            _write_comparison(output, result, groups)
+    except CntfError as exc:
+        fail(exc)
+    except OSError as exc:
+        typer.echo(f"書き出せません: {output}（{exc.strerror or exc}）", err=True)
+        raise typer.Exit(code=2) from None
+    if fmt is CompareFormat.json:
+        records = result.to_records() + [r for g in groups for r in g.to_records()]
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    tested = result.results["question"].nunique()
+    sig = result.significant()
+    typer.echo(
+        f"{result.old_label}（{len(old_data.responses)} 人）→ {result.new_label}"
+        f"（{len(new_data.responses)} 人）: 比較した設問 {tested}、"
+        f"有意な変化 {len(sig)} 件（p < {alpha:g}、複数選択は Holm 補正）"
+    )
+    for line in result.summary_ja():
+        typer.echo(f"  {line}")
+    for g in groups:
+        lines = g.summary_ja()
+        typer.echo(f"群別（{g.results['by'].iloc[0] if len(g.results) else ''}）: {len(lines)} 件")
+        for line in lines:
+            typer.echo(f"  {line}")
+    table = result.alignment.table()
+    off = table[~table["status"].isin(["aligned", "coarsened"])]
+    if len(off):
+        typer.echo("比較しない設問:")
+        for r in off.itertuples(index=False):
+            typer.echo(f"  {r.question}: {r.status_ja}（{r.reason}）")
+    coarse = table[table["status"] == "coarsened"]
+    for r in coarse.itertuples(index=False):
+        typer.echo(f"  {r.question}: {r.status_ja}（{r.reason}）")
+    if output is not None:
+        typer.echo(f"結果を書き出しました: {output}")
+
+
+def _write_comparison(output: Path, result, groups) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from cntf_workbench.survey import compare as cp
+    from cntf_workbench.survey.report import safe_csv
+
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "comparison.json").write_text(
+        json.dumps(result.to_records(), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    safe_csv(result.results, output / "comparison.csv")
+    safe_csv(result.shares_display(), output / "shares.csv")
+    safe_csv(result.alignment.table(), output / "alignment.csv")
+    for g in groups:
+        if len(g.results):
+            name = g.results["by"].iloc[0]
+            safe_csv(g.results, output / f"comparison_by_{name}.csv")
+            safe_csv(g.shares_display(), output / f"shares_by_{name}.csv")
+    fig = cp.shift_chart(result)
+    fig.savefig(output / "shift_chart.png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+
+
 __all__ = ["survey_app"]
 
 
@@ -97,3 +269,4 @@ survey_app.command(
 survey_app.command(
     "report", help="分類つきの課題レポート（HTML・XLSX・PPTX）をフォルダに書き出します"
 )(report_cmd)
+survey_app.command("code", help=CODE_HELP)(code_cmd)

@@ -137,8 +137,13 @@ def report_cmd(
     rules: RulesOpt = None,
     taxonomy: TaxonomyOpt = None,
     examples: ExamplesOpt = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="前回の調査の回答（「前回調査からの変化」の節を加える）"),
+    ] = None,
 ) -> None:
     """回答を読み込み、自由記述を分類して課題レポート（HTML・XLSX・PPTX・CSV）を書きます。"""
+    from cntf_workbench.survey.codebook import load_codebook, previous_codebook
     from cntf_workbench.survey.io import load_responses
     from cntf_workbench.survey.report import ReportError, build_report, write_report
 
@@ -153,7 +158,11 @@ def report_cmd(
                 err=True,
             )
         cat = _categorizer(rules, taxonomy, examples)
-        report = build_report(data, cat, threshold=threshold, progress=progress)
+        prev = None
+        if previous is not None:
+            book = load_codebook(codebook)
+            prev = load_responses(previous, codebook=previous_codebook(book) or book, strict=False)
+        report = build_report(data, cat, threshold=threshold, progress=progress, previous=prev)
         paths = write_report(report, output, progress=progress)
     except CntfError as exc:
         fail(exc)

@@ -1,4 +1,9 @@
-"""`cntf survey generate|validate`: exit codes 0 / 1 / 2, one Japanese line per problem."""
+"""`cntf survey generate|validate|form|compare`: exit codes 0 / 1 / 2, one Japanese line per problem."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import typer
 from typer.testing import CliRunner
@@ -94,3 +99,133 @@ def test_validate_xlsx(tmp_path):
     result = run("validate", path)
     assert result.exit_code == 0, result.output
     assert "xlsx" in result.output
+
+
+# --- form and compare ---------------------------------------------------------------------------
+
+
+SURVEYS = data_root("surveys")
+LATER = SURVEYS / "questionnaire_2027.yaml"
+
+
+def test_form_writes_three_files_and_the_sheet_validates(tmp_path):
+    from openpyxl import load_workbook
+
+    result = run("form", "-o", tmp_path / "forms")
+    assert result.exit_code == 0, result.output
+    assert "Google フォーム" in result.output
+    sheet = tmp_path / "forms" / "answer_sheet.xlsx"
+    assert (tmp_path / "forms" / "questionnaire.html").is_file()
+    gs = tmp_path / "forms" / "create_form.gs"
+    if shutil.which("node"):
+        js = tmp_path / "check.js"
+        js.write_text(gs.read_text(encoding="utf-8"), encoding="utf-8")
+        assert subprocess.run(["node", "--check", str(js)], capture_output=True).returncode == 0
+    # a member fills in two rows; validate reads it as it reads a forms export
+    frame = generate_export(2, seed=9)
+    wb = load_workbook(sheet)
+    ws = wb.active
+    headers = [c.value for c in ws[1]]
+    for i, record in enumerate(frame.to_dict("records"), start=2):
+        for j, h in enumerate(headers[1:], start=2):
+            if record[h]:
+                ws.cell(row=i, column=j, value=record[h])
+    wb.save(sheet)
+    checked = run("validate", sheet)
+    assert checked.exit_code == 0, checked.output
+    assert "有効 2 件、問題 0 件" in checked.output
+
+
+def test_form_bad_codebook_exit_2(tmp_path):
+    book = tmp_path / "book.yaml"
+    book.write_text("questions: [", encoding="utf-8")
+    result = run("form", "--codebook", book, "-o", tmp_path / "out")
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+
+
+def test_generate_second_wave_is_the_committed_sample(tmp_path):
+    out = tmp_path / "w.csv"
+    shifts = SURVEYS / "wave_shifts_2027.yaml"
+    result = run("generate", "--shifts", shifts, "--n", 140, "--seed", 2, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == (SURVEYS / "sample_responses_2027.csv").read_bytes()
+    assert run("validate", "--codebook", LATER, out).exit_code == 0
+
+
+def test_generate_bad_shifts_exit_2(tmp_path):
+    bad = tmp_path / "s.yaml"
+    bad.write_text("name: x\nshifts: [{pain: P99, add: 0.1}]\n", encoding="utf-8")
+    result = run("generate", "--shifts", bad, "-o", tmp_path / "w.csv")
+    assert result.exit_code == 2 and "P99" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_compare_json(tmp_path):
+    old, new = SURVEYS / "sample_responses.csv", SURVEYS / "sample_responses_2027.csv"
+    result = run("compare", old, new, "--codebook", LATER, "--format", "json", "-o", tmp_path / "c")
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    assert all(
+        {"question", "test", "p_value", "effect", "n_old", "n_new"} <= set(r) for r in records
+    )
+    s3 = next(r for r in records if r["question"] == "scope_range" and r["option"] == "s3_c1")
+    assert s3["p_value"] < 0.05 and s3["effect"] > 0
+    for name in ("comparison.json", "comparison.csv", "shares.csv", "shift_chart.png"):
+        assert (tmp_path / "c" / name).is_file()
+
+
+def test_compare_identical_waves_finds_nothing():
+    sample = SURVEYS / "sample_responses.csv"
+    result = run("compare", sample, sample, "--format", "json")
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    assert records and all(r["p_value"] >= 0.05 and not r["significant"] for r in records)
+
+
+def test_compare_table_lists_what_is_not_compared():
+    old, new = SURVEYS / "sample_responses.csv", SURVEYS / "sample_responses_2027.csv"
+    result = run("compare", old, new, "--codebook", LATER)
+    assert result.exit_code == 0, result.output
+    assert "2026年" in result.output and "viz_tools" in result.output
+    assert "比較不可" in result.output
+
+
+def test_compare_bad_input_exit_2(tmp_path):
+    sample = SURVEYS / "sample_responses.csv"
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    for args in (
+        (tmp_path / "missing.csv", sample),
+        (empty, sample),
+        (sample, sample, "--codebook", tmp_path / "none.yaml"),
+    ):
+        result = run("compare", *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert len(result.output.strip().splitlines()) == 1
+        assert "Traceback" not in result.output
+
+
+def test_report_with_previous_wave_adds_the_change_section(tmp_path):
+    from typer.testing import CliRunner
+
+    from cntf_workbench.cli import app
+
+    root = Path(__file__).parent.parent / "surveys"
+    out = tmp_path / "rep"
+    result = CliRunner().invoke(
+        app,
+        [
+            "survey",
+            "report",
+            str(root / "sample_responses_2027.csv"),
+            "--codebook",
+            str(root / "questionnaire_2027.yaml"),
+            "--previous",
+            str(root / "sample_responses.csv"),
+            "-o",
+            str(out),
+            "--no-progress",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "前回調査からの変化" in (out / "issue_report.html").read_text(encoding="utf-8")

@@ -7,6 +7,12 @@ codebook a member edits by hand is checked when it is loaded (unknown type, dupl
 ``table_schema`` derives a Frictionless table schema from the codebook, either of the raw export
 (headers = question texts, as Google Forms writes them) or of the tidy table ``io`` returns
 (headers = question ids).
+
+Versions (調査の年次): a later wave's codebook may name the codebook it follows (``previous``, a
+path relative to the file) and, per question, what it continues (``continues``: the earlier
+question id and how old option codes map to new ones). Without ``continues`` a question continues
+the earlier question with the same id and the same option codes, so a codebook without version
+information reads as before. See :class:`Continuation`.
 """
 
 from __future__ import annotations
@@ -85,6 +91,45 @@ class ShowIf(BaseModel):
     any_of: list[str]
 
 
+class Continuation(BaseModel):
+    """What a question continues from the previous wave's codebook.
+
+    Attributes
+    ----------
+    id : str, optional
+        The earlier question id (default: the same id; ids are meant to stay stable).
+    options : dict of str to str or list of str
+        Old option code → new option code(s). An old code missing here maps to the new option
+        with the same code when there is one. Several old codes mapping to one new code is a
+        **merge**, one old code to a different new code a **rename**, one old code to a list of
+        new codes a **split** (not one-to-one: the waves are then compared only at the coarser
+        level, the old option against the union of its parts).
+    dropped : list of str
+        Old option codes that were removed without a successor (answers with them cannot be
+        aligned; the question is reported as not aligned).
+    new : bool
+        The question is new in this wave although a question with its id existed before (it is
+        not compared).
+    note : str
+        Why it changed (shown in reports).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    options: dict[str, str | list[str]] = Field(default_factory=dict)
+    dropped: list[str] = Field(default_factory=list)
+    new: bool = False
+    note: str = ""
+
+    def targets(self, old_code: str) -> list[str]:
+        """New codes an old option code maps to (explicit mapping only; ``[]`` if none)."""
+        value = self.options.get(old_code)
+        if value is None:
+            return []
+        return [value] if isinstance(value, str) else list(value)
+
+
 class Question(BaseModel):
     """One question of the codebook.
 
@@ -106,6 +151,8 @@ class Question(BaseModel):
         ``other`` instead of being reported.
     min, max : float, optional
         Range of a ``number`` question [``unit``].
+    continues : Continuation, optional
+        Version information: the earlier question and option mapping (see ``Continuation``).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -123,6 +170,7 @@ class Question(BaseModel):
     min: float | None = None
     max: float | None = None
     integer: bool = False
+    continues: Continuation | None = None
 
     @model_validator(mode="after")
     def _check_options(self) -> Question:
@@ -138,7 +186,30 @@ class Question(BaseModel):
             raise ValueError(f"question {self.id}: duplicate option labels")
         if self.allow_other and "other" not in codes:
             raise ValueError(f"question {self.id}: allow_other needs an option with code 'other'")
+        if self.continues is not None and self.type != "likert5":
+            unknown = sorted(
+                {c for old in self.continues.options for c in self.continues.targets(old)}
+                - set(codes)
+            )
+            if unknown:
+                raise ValueError(
+                    f"question {self.id}: continues.options maps to unknown codes {unknown}"
+                )
+            both = set(self.continues.options) & set(self.continues.dropped)
+            if both:
+                raise ValueError(
+                    f"question {self.id}: codes {sorted(both)} are both mapped and dropped"
+                )
         return self
+
+    @property
+    def previous_id(self) -> str | None:
+        """The earlier question id this question continues (None when new)."""
+        if self.continues is None:
+            return self.id
+        if self.continues.new:
+            return None
+        return self.continues.id or self.id
 
     def code_of(self) -> dict[str, str]:
         """Map normalised option label and code → code."""
@@ -170,6 +241,12 @@ class Codebook(BaseModel):
         In the form's order; ``likert5`` questions get ``likert5_scale`` as options.
     source : str
         Where the questionnaire comes from.
+    version : str
+        The codebook's version (e.g. the survey year).
+    wave : str
+        The survey wave it is used for (e.g. ``"2027"``), shown in comparisons.
+    previous : str, optional
+        The previous wave's codebook, relative to this file (``previous_codebook`` loads it).
     path : str, optional
         The YAML file it was read from.
     """
@@ -180,6 +257,8 @@ class Codebook(BaseModel):
     title: str
     title_en: str = ""
     version: str = ""
+    wave: str = ""
+    previous: str | None = None
     source: str = ""
     likert5_scale: list[Option]
     sections: list[Section] = Field(default_factory=list)
@@ -234,6 +313,20 @@ class Codebook(BaseModel):
     def profile_ids(self) -> list[str]:
         """Ids of the profile questions (section ``profile``)."""
         return [q.id for q in self.questions if q.section == "profile"]
+
+
+def previous_codebook(codebook: Codebook) -> Codebook | None:
+    """Load the codebook named by ``codebook.previous`` (relative to its file), or None.
+
+    Raises
+    ------
+    SurveyError
+        ``previous`` is set but the file cannot be loaded (the message names it).
+    """
+    if not codebook.previous:
+        return None
+    base = Path(codebook.path).parent if codebook.path else default_codebook_path().parent
+    return load_codebook(base / codebook.previous)
 
 
 def default_codebook_path() -> Path:
@@ -373,6 +466,7 @@ __all__ = [
     "ID_COLUMNS",
     "META_COLUMNS",
     "Codebook",
+    "Continuation",
     "Option",
     "Question",
     "Section",
@@ -381,5 +475,6 @@ __all__ = [
     "default_codebook_path",
     "load_codebook",
     "normalize_text",
+    "previous_codebook",
     "table_schema",
 ]

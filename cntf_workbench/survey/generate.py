@@ -17,6 +17,11 @@ generator, not findings):
 Free text is recombined from the phrase bank ``PAIN_PHRASES`` / ``EXPECT_PHRASES`` below. The
 hand-labelled training set of the free-text classifier must not be written from these phrases
 (otherwise its evaluation would measure the templates, not the classifier).
+
+A later wave (``generate_wave``) draws fresh respondents the same way, carries their answers over
+to the wave's codebook (its ``continues`` information), and applies the stated shifts of a wave
+spec YAML (``surveys/wave_shifts_2027.yaml``: e.g. more firms calculating Scope 3), so that a
+wave-to-wave comparison can be checked against known changes. The shifts are data, not code.
 """
 
 from __future__ import annotations
@@ -26,7 +31,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from cntf_workbench.resources import data_root
 from cntf_workbench.survey.codebook import Codebook, Question, SurveyError, load_codebook
 
 #: Where the synthetic answers start [local time, Asia/Tokyo].
@@ -396,22 +404,38 @@ def generate_answers(
         generator's truth: ``row`` (1-based), ``pain_codes`` (tuple of taxonomy codes the
         ``pain_text`` was built from).
     """
+    book = codebook if codebook is not None else load_codebook()
+    stamps, answers, pains = _draw(n, seed, START)
+    return _export(book, stamps, answers, pains)
+
+
+def _draw(n: int, seed: int, start: pd.Timestamp) -> tuple[list[str], list[dict], list[list[str]]]:
+    """Timestamps, answers (codes of the shipped codebook) and pain codes of ``n`` respondents."""
     if n < 1:
         raise SurveyError(f"回答数 n は1以上が必要です（{n} が指定されました）")
-    book = codebook if codebook is not None else load_codebook()
     rng = np.random.default_rng(seed)
     offsets = np.sort(rng.uniform(0, FIELD_DAYS * 86400, size=n))
     stamps = [
-        (START + pd.Timedelta(seconds=float(s))).strftime("%Y/%m/%d %H:%M:%S") for s in offsets
+        (start + pd.Timedelta(seconds=float(s))).strftime("%Y/%m/%d %H:%M:%S") for s in offsets
     ]
+    answers, pains = [], []
+    for _ in range(n):
+        a, p = _respondent(rng)
+        answers.append(a)
+        pains.append(p)
+    return stamps, answers, pains
+
+
+def _export(
+    book: Codebook, stamps: list[str], answers: list[dict], pains: list[list[str]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows, truth = [], []
-    for i in range(n):
-        answers, pains = _respondent(rng)
+    for i, a in enumerate(answers):
         row = {"タイムスタンプ": stamps[i]}
         for q in book.questions:
-            row[q.text] = _cell(q, answers.get(q.id))
+            row[q.text] = _cell(q, a.get(q.id))
         rows.append(row)
-        truth.append({"row": i + 1, "pain_codes": tuple(pains)})
+        truth.append({"row": i + 1, "pain_codes": tuple(pains[i])})
     return pd.DataFrame(rows, dtype=str), pd.DataFrame(truth)
 
 
@@ -489,15 +513,372 @@ def write_export(frame: pd.DataFrame, path: str | Path, encoding: str = "utf-8")
     return target
 
 
+# --- a later wave with stated shifts --------------------------------------------------------------
+
+
+class WaveShift(BaseModel):
+    """One stated change of a later wave (an assumption of the synthetic data, not a finding).
+
+    Exactly one kind, told apart by its keys:
+
+    - ``question`` + ``option`` + ``add`` / ``remove`` (multi): each respondent who did not tick
+      ``option`` ticks it with probability ``add`` [-]; each who ticked it unticks it with
+      probability ``remove`` [-];
+    - ``question`` + ``from`` + ``to`` + ``share`` (single): each respondent whose answer is in
+      ``from`` answers ``to`` instead with probability ``share`` [-];
+    - ``question`` + ``step`` + ``share`` (likert5): each answer moves ``step`` points (clipped
+      to 1–5) with probability ``share`` [-];
+    - ``pain`` + ``add`` / ``remove``: with probability ``add`` [-] a respondent who does not
+      raise the pain point (taxonomy code) writes about it instead (the free-text answer is
+      rewritten from the phrase bank with this pain point only, so that a one-label coder sees
+      it); with probability ``remove`` [-] a respondent who raises it drops it (an answer
+      left with no pain point becomes blank).
+
+    ``where`` limits the shift to a group: question id → option codes (e.g. ``chain_position:
+    [tier2]``). Codes are those of the wave's codebook.
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+    question: str | None = None
+    pain: str | None = None
+    option: str | None = None
+    add: float | None = Field(default=None, ge=0, le=1)
+    remove: float | None = Field(default=None, ge=0, le=1)
+    from_: list[str] | None = Field(default=None, alias="from")
+    to: str | None = None
+    step: int | None = Field(default=None, ge=-4, le=4)
+    share: float | None = Field(default=None, ge=0, le=1)
+    where: dict[str, list[str]] = Field(default_factory=dict)
+    note: str = ""
+
+    @property
+    def kind(self) -> str:
+        """``"tick"``, ``"move"``, ``"likert"`` or ``"pain"``."""
+        if self.pain is not None:
+            return "pain"
+        if self.option is not None:
+            return "tick"
+        if self.to is not None:
+            return "move"
+        return "likert"
+
+    @model_validator(mode="after")
+    def _check(self) -> WaveShift:
+        if (self.question is None) == (self.pain is None):
+            raise ValueError("a shift needs exactly one of question or pain")
+        kind = self.kind
+        if kind in ("tick", "pain") and self.add is None and self.remove is None:
+            raise ValueError(f"a {kind} shift needs add or remove")
+        if kind == "move" and (not self.from_ or self.share is None):
+            raise ValueError("a move shift needs from, to and share")
+        if kind == "likert" and (self.step is None or self.share is None):
+            raise ValueError("a likert shift needs step and share (or option / to / pain)")
+        return self
+
+
+class WaveSpec(BaseModel):
+    """A later wave of the synthetic survey: its codebook, start date and stated shifts.
+
+    Attributes
+    ----------
+    name, title, description : str
+    codebook : str, optional
+        The wave's codebook, relative to the spec file (default: the shipped questionnaire).
+    start : str
+        First timestamp of the wave [local time, Asia/Tokyo].
+    new_questions : dict
+        Question id → option code → probability [-], for questions the generator does not know
+        (new in the wave's codebook): single and likert5 draw one code by these weights, multi
+        ticks each code with its probability. A new question not listed is left blank.
+    shifts : list of WaveShift
+    path : str, optional
+        The YAML file it was read from.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    title: str = ""
+    description: str = ""
+    assumed: bool = True
+    codebook: str | None = None
+    start: str = "2027-10-01 09:00:00"
+    new_questions: dict[str, dict[str, float]] = Field(default_factory=dict)
+    shifts: list[WaveShift] = Field(default_factory=list)
+    path: str | None = None
+
+    def codebook_path(self) -> Path | None:
+        """The wave's codebook file (resolved against the spec's folder), or None."""
+        if not self.codebook:
+            return None
+        base = Path(self.path).parent if self.path else data_root("surveys")
+        return base / self.codebook
+
+
+def load_wave_spec(path: str | Path) -> WaveSpec:
+    """Read a wave spec YAML (e.g. ``surveys/wave_shifts_2027.yaml``).
+
+    Raises
+    ------
+    SurveyError
+        Missing file, not YAML, or an invalid spec (the message says where).
+    """
+    file = Path(path)
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SurveyError("変化の指定ファイルが見つかりません", file=file) from None
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SurveyError(f"変化の指定を YAML として読めません: {exc}", file=file) from None
+    if not isinstance(raw, dict):
+        raise SurveyError("変化の指定の形式が違います（YAML の辞書が必要です）", file=file)
+    try:
+        return WaveSpec.model_validate({**raw, "path": str(file)})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise SurveyError(
+            f"変化の指定が不正です: {where}: {first['msg']}（全{exc.error_count()}件）", file=file
+        ) from None
+
+
+def _check_spec(spec: WaveSpec, book: Codebook, pain_codes: set[str]) -> None:
+    def bad(message: str) -> SurveyError:
+        return SurveyError(message, file=spec.path)
+
+    def question(qid: str, types: tuple[str, ...]) -> Question:
+        try:
+            q = book[qid]
+        except KeyError:
+            raise bad(f"設問 {qid} はコードブックにありません") from None
+        if q.type not in types:
+            raise bad(f"設問 {qid} は {q.type} 型です（この変化には {'/'.join(types)} が必要）")
+        return q
+
+    def codes(q: Question, wanted: list[str]) -> None:
+        unknown = sorted(set(wanted) - {o.code for o in q.options})
+        if unknown:
+            raise bad(f"設問 {q.id} に選択肢コード {unknown} はありません")
+
+    for k, shift in enumerate(spec.shifts, start=1):
+        for qid, wanted in shift.where.items():
+            codes(question(qid, ("single", "multi", "likert5")), wanted)
+        if shift.kind == "pain":
+            if shift.pain not in pain_codes:
+                raise bad(f"変化{k}: 困りごとのコード {shift.pain} は文例にありません")
+        elif shift.kind == "tick":
+            codes(question(str(shift.question), ("multi",)), [str(shift.option)])
+        elif shift.kind == "move":
+            codes(question(str(shift.question), ("single",)), [*shift.from_, str(shift.to)])
+        else:
+            question(str(shift.question), ("likert5",))
+    for qid, probs in spec.new_questions.items():
+        codes(question(qid, ("single", "multi", "likert5")), list(probs))
+        if any(p < 0 for p in probs.values()) or not sum(probs.values()) > 0:
+            raise bad(f"new_questions.{qid}: 確率は0以上で、合計が正である必要があります")
+
+
+def _convert(value: object, q: Question, base: Question, rng: np.random.Generator) -> object:
+    """An answer to ``base`` (the shipped codebook) as an answer to its successor ``q``."""
+    if value is None or value == "" or q.type in ("likert5", "number", "text"):
+        return value
+    own = {o.code for o in q.options}
+    cont = q.continues
+
+    def successor(code: str) -> str | None:
+        targets = cont.targets(code) if cont is not None else []
+        if not targets:
+            return code if code in own else None
+        return str(targets[int(rng.integers(len(targets)))])  # a split: one part at random
+
+    olds = list(value) if isinstance(value, list | tuple) else [str(value)]
+    news = [c for c in (successor(str(o)) for o in olds) if c is not None]
+    if q.type == "single":
+        return news[0] if news else None
+    return sorted(set(news), key=[o.code for o in q.options].index)
+
+
+def _draw_new(q: Question, probs: dict[str, float], rng: np.random.Generator) -> object:
+    if q.type == "multi":
+        ticked = [c for c, p in probs.items() if rng.random() < p]
+        return ticked or [max(probs, key=probs.__getitem__)]
+    codes = list(probs)
+    w = np.array([probs[c] for c in codes], dtype=float)
+    code = codes[int(rng.choice(len(codes), p=w / w.sum()))]
+    return int(code) if q.type == "likert5" else code
+
+
+def _in_group(answer: dict, where: dict[str, list[str]]) -> bool:
+    for qid, wanted in where.items():
+        v = answer.get(qid)
+        values = {str(x) for x in v} if isinstance(v, list | tuple) else {str(v)}
+        if not values & set(wanted):
+            return False
+    return True
+
+
+def _shown(q: Question, answer: dict) -> bool:
+    if q.show_if is None:
+        return True
+    v = answer.get(q.show_if.question)
+    values = {str(x) for x in v} if isinstance(v, list | tuple) else {str(v)}
+    return bool(values & set(q.show_if.any_of))
+
+
+def _blank_answer(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, list | tuple) and not value)
+
+
+def _apply(
+    shift: WaveShift,
+    book: Codebook,
+    answers: list[dict],
+    pains: list[list[str]],
+    rng: np.random.Generator,
+) -> None:
+    for i, a in enumerate(answers):
+        if not _in_group(a, shift.where):
+            continue
+        if shift.kind == "pain":
+            has = shift.pain in pains[i]
+            p = shift.remove if has else shift.add
+            if p and rng.random() < p:
+                pains[i] = [c for c in pains[i] if c != shift.pain] if has else [str(shift.pain)]
+            continue
+        q = book[str(shift.question)]
+        v = a.get(q.id)
+        if _blank_answer(v):
+            continue
+        if shift.kind == "tick":
+            ticked = list(v)
+            has = shift.option in ticked
+            p = shift.remove if has else shift.add
+            if not p or rng.random() >= p:
+                continue
+            if has:
+                ticked = [c for c in ticked if c != shift.option]
+                if not ticked and "none" in {o.code for o in q.options}:
+                    ticked = ["none"]
+            else:
+                ticked = [c for c in ticked if c != "none"] + [str(shift.option)]
+            if ticked:  # never leave a required multi answer blank
+                order = [o.code for o in q.options]
+                a[q.id] = sorted(set(ticked), key=order.index)
+        elif shift.kind == "move":
+            if str(v) in shift.from_ and rng.random() < float(shift.share):
+                a[q.id] = str(shift.to)
+        elif rng.random() < float(shift.share):
+            a[q.id] = int(np.clip(int(v) + int(shift.step), 1, 5))
+
+
+def _repair_skips(book: Codebook, before: list[dict], answers: list[dict], rng) -> None:
+    """Skip logic after the shifts: blank what is no longer asked; fill what is newly asked.
+
+    A question that a shift made visible is filled from a random donor of the same wave who was
+    asked it (hot-deck imputation), so its answers stay plausible.
+    """
+    for q in book.questions:
+        if q.show_if is None:
+            continue
+        donors = [
+            a[q.id]
+            for a, b in zip(answers, before, strict=True)
+            if _shown(q, b) and not _blank_answer(b.get(q.id))
+        ]
+        for a, b in zip(answers, before, strict=True):
+            shown_now, shown_then = _shown(q, a), _shown(q, b)
+            if not shown_now:
+                a.pop(q.id, None)
+            elif not shown_then and _blank_answer(a.get(q.id)) and donors:
+                a[q.id] = donors[int(rng.integers(len(donors)))]
+
+
+def generate_wave(
+    spec: WaveSpec | str | Path,
+    n: int = 120,
+    seed: int = 2,
+    codebook: Codebook | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Draw a later wave: fresh synthetic respondents, then the stated shifts of ``spec``.
+
+    The respondents are drawn as by ``generate_answers(n, seed)`` (a new, independent sample,
+    as in a repeated cross-section survey), their answers carried over to the wave's codebook
+    through its ``continues`` information (a split option goes to one of its parts at random;
+    new questions are drawn from ``spec.new_questions``), then every shift is applied in order,
+    and the skip logic is repaired (see ``_repair_skips``).
+
+    Parameters
+    ----------
+    spec : WaveSpec or path
+        The wave (``surveys/wave_shifts_2027.yaml``).
+    n : int
+        Respondents [-].
+    seed : int
+        Seed; the same seed and spec give the same file.
+    codebook : Codebook, optional
+        The wave's codebook; default ``spec.codebook``, else the shipped questionnaire.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The export (as ``generate_answers``) and the truth: ``row``, ``pain_codes``.
+
+    Raises
+    ------
+    SurveyError
+        The spec names a question, option or pain point that does not exist.
+    """
+    wave = spec if isinstance(spec, WaveSpec) else load_wave_spec(spec)
+    if codebook is not None:
+        book = codebook
+    else:
+        book_path = wave.codebook_path()
+        book = load_codebook(book_path) if book_path is not None else load_codebook()
+    base = load_codebook()
+    _check_spec(wave, book, set(PAIN_PHRASES))
+    try:
+        start = pd.Timestamp(wave.start)
+    except ValueError:
+        raise SurveyError(f"start「{wave.start}」は日時ではありません", file=wave.path) from None
+    stamps, drawn, pains = _draw(n, seed, start)
+    rng = np.random.default_rng([seed, 8])
+    base_ids = set(base.ids)
+    answers = []
+    for a in drawn:
+        out: dict = {}
+        for q in book.questions:
+            prev = q.previous_id
+            if prev is not None and prev in base_ids:
+                out[q.id] = _convert(a.get(prev), q, base[prev], rng)
+            elif q.id in wave.new_questions:
+                out[q.id] = _draw_new(q, wave.new_questions[q.id], rng)
+        answers.append(out)
+    before = [dict(a) for a in answers]
+    old_pains = [list(p) for p in pains]
+    for shift in wave.shifts:
+        _apply(shift, book, answers, pains, rng)
+    _repair_skips(book, before, answers, rng)
+    if "pain_text" in book.ids:
+        for i, a in enumerate(answers):
+            if pains[i] != old_pains[i]:
+                a["pain_text"] = "".join(pain_sentence(rng, c) for c in pains[i])
+    return _export(book, stamps, answers, pains)
+
+
 __all__ = [
     "EXPECT_PHRASES",
     "PAIN_ENDINGS",
     "PAIN_OPENERS",
     "PAIN_PHRASES",
     "PLANTED_PROBLEMS",
+    "WaveShift",
+    "WaveSpec",
     "generate_answers",
     "generate_export",
+    "generate_wave",
     "inject_problems",
+    "load_wave_spec",
     "pain_sentence",
     "write_export",
 ]

@@ -14,6 +14,13 @@ summarised, for each category and pain point, as:
   need questions, e.g. ``need_linkage`` (企業間データ連携の必要性), overall and among the
   respondents raising each pain point.
 
+When the previous wave is given (``build_report(data, previous=old_data)``), the report gains
+the section 「前回調査からの変化」 (:func:`build_changes`): the questions that moved
+(:func:`cntf_workbench.survey.compare.compare_waves`), in which groups they moved
+(:func:`~cntf_workbench.survey.compare.compare_by_group`), and which pain points grew or shrank
+(share of respondents raising each, two-proportion tests with Holm's correction); without it
+the report is as before.
+
 Outputs are safe to open: the HTML is rendered by jinja2 with autoescape, carries a content
 security policy that forbids scripts, and embeds charts as base64 PNG; XLSX cells are written as
 strings (never formulas) and CSV cells starting with ``= + - @`` (or a tab / carriage return)
@@ -236,10 +243,11 @@ class IssueReport:
     quotes: dict[str, list[str]] = field(default_factory=dict)
     threshold: int = tabulate.DEFAULT_THRESHOLD
     title: str = "カーボンニュートラルに関するアンケート 課題レポート"
+    changes: ChangeSection | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Sheet name → table, in report order."""
-        return {
+        tables = {
             "困りごと一覧": self.issues,
             "対象区分別": self.categories,
             "立場別": self.by_tier,
@@ -247,6 +255,9 @@ class IssueReport:
             "ニーズ": self.needs,
             "回答の分類": self.coded,
         }
+        if self.changes is not None:
+            tables.update(self.changes.tables())
+        return tables
 
 
 def _hide(count: int, threshold: int) -> object:
@@ -283,6 +294,7 @@ def build_report(
     columns: Sequence[str] = TEXT_COLUMNS,
     threshold: int = tabulate.DEFAULT_THRESHOLD,
     progress: bool = False,
+    previous: object | None = None,
 ) -> IssueReport:
     """Code the free text and build every table of the report.
 
@@ -298,6 +310,9 @@ def build_report(
         Counts below it are hidden [respondents].
     progress : bool
         Show a progress bar while coding.
+    previous : SurveyData, optional
+        The previous wave (loaded with its own codebook): adds the section 「前回調査からの変化」
+        (``IssueReport.changes``, see :func:`build_changes`).
 
     Returns
     -------
@@ -421,9 +436,13 @@ def build_report(
     shown = coded.copy()
     shown["text"] = shown["raw"].map(deidentify)
     shown = shown.drop(columns=["raw", "rule_codes"])
-    return IssueReport(
+    report = IssueReport(
         tax, n, shown, issues, categories, by_tier, by_size, needs, quotes, threshold
     )
+    if previous is not None:
+        before = build_report(previous, cat, columns, threshold, progress)
+        report.changes = build_changes(report, before, data, previous, threshold)
+    return report
 
 
 def _question_text(book: object, qid: str) -> str:
@@ -431,6 +450,251 @@ def _question_text(book: object, qid: str) -> str:
         return str(book[qid].text)
     except (KeyError, AttributeError, TypeError):
         return qid
+
+
+# ---------------------------------------------------------------------------------------------
+# 前回調査からの変化 (the previous wave)
+
+
+@dataclass
+class ChangeSection:
+    """The section 「前回調査からの変化」 of a report.
+
+    Attributes
+    ----------
+    old_label, new_label : str
+        Names of the waves (e.g. 2026年, 2027年).
+    n_old, n_new : int
+        Respondents [respondents].
+    moved : pandas.DataFrame
+        Significant changes: ``設問``, ``選択肢``, ``前回``, ``今回`` [-] (share; Likert: 4–5),
+        ``変化（ポイント）`` [percentage points], ``検定``, ``p値``, ``効果量``, ``説明``.
+    by_group : pandas.DataFrame
+        The moved questions within each group (``group_by`` questions), significant rows only
+        (Benjamini–Hochberg over all group tests): ``内訳``, ``群`` and the columns of ``moved``.
+    pains : pandas.DataFrame
+        One row per pain point: ``id``, ``困りごと``, ``前回 回答者数``, ``前回 割合``,
+        ``今回 回答者数``, ``今回 割合`` [respondents, -], ``変化（ポイント）``, ``p値（Holm）``,
+        ``判定`` (増加 / 減少 / 有意な変化なし); counts below the threshold are ``x``.
+    not_compared : pandas.DataFrame
+        Questions not compared: ``設問``, ``状態``, ``理由``.
+    lines : list of str
+        The section's summary in Japanese, one line per finding.
+    comparison : WaveComparison
+    """
+
+    old_label: str
+    new_label: str
+    n_old: int
+    n_new: int
+    moved: pd.DataFrame
+    by_group: pd.DataFrame
+    pains: pd.DataFrame
+    not_compared: pd.DataFrame
+    lines: list[str]
+    comparison: object = None
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Sheet name → table."""
+        return {
+            "前回からの変化": self.moved,
+            "群別の変化": self.by_group,
+            "困りごとの増減": self.pains,
+            "比較しない設問": self.not_compared,
+        }
+
+
+def _moved_rows(comparison, frame: pd.DataFrame) -> list[dict]:
+    from cntf_workbench.survey.compare import EFFECT_JA, TEST_JA
+
+    rows = []
+    for r in frame.to_dict("records"):
+        move = comparison.largest_move(r) if r["type"] == "single" else None
+        if r["option"]:
+            label = r["label"]
+        elif r["type"] == "likert5":
+            label = "4・5の割合"
+        else:
+            label = move["label"] if move else "（分布全体）"
+        old = r["share_old"] if move is None else move["share_old"]
+        new = r["share_new"] if move is None else move["share_new"]
+        row = {
+            "設問": r["question"],
+            "選択肢": label,
+            "前回": round(float(old), 4) if old == old else "",
+            "今回": round(float(new), 4) if new == new else "",
+            "変化（ポイント）": round(float((new - old) * 100), 1) if old == old else "",
+            "検定": TEST_JA.get(r["test"], r["test"]),
+            "p値": float(f"{r['p_value']:.3g}"),
+            "効果量": f"{EFFECT_JA.get(r['effect_measure'], '')} {r['effect']:.2f}",
+            "説明": comparison.line(r),
+        }
+        if "group_label" in r:
+            row = {"内訳": r["by"], "群": r["group_label"], **row}
+        rows.append(row)
+    return rows
+
+
+def _raised_counts(report: IssueReport) -> pd.Series:
+    """Respondents raising each pain point in the first free-text question [respondents]."""
+    coded = report.coded
+    first = coded["question"].iloc[0] if len(coded) else ""
+    pains = coded[coded["question"] == first]
+    counts = pains.groupby("pain_point")["respondent_id"].nunique()
+    return counts.reindex(report.taxonomy.ids, fill_value=0).astype(int)
+
+
+def build_changes(
+    current: IssueReport,
+    previous: IssueReport,
+    current_data: object,
+    previous_data: object,
+    threshold: int = tabulate.DEFAULT_THRESHOLD,
+    alpha: float = 0.05,
+    group_by: Sequence[str] = ("chain_position", "employees"),
+) -> ChangeSection:
+    """Build 「前回調査からの変化」: what moved, for which groups, which pain points grew or shrank.
+
+    Parameters
+    ----------
+    current, previous : IssueReport
+        The reports of this and the previous wave (same categorizer).
+    current_data, previous_data : SurveyData
+        The validated responses of both waves (each with its own codebook).
+    threshold : int
+        Small-cell threshold [respondents].
+    alpha : float
+        Significance level [-].
+    group_by : sequence of str
+        Profile questions to break the moved questions down by (skipped when not aligned).
+
+    Returns
+    -------
+    ChangeSection
+    """
+    from cntf_workbench.survey import compare as cp
+
+    comparison = cp.compare_waves(previous_data, current_data, alpha=alpha, threshold=threshold)
+    sig = comparison.significant()
+    moved = pd.DataFrame(_moved_rows(comparison, sig))
+    moved_q = list(dict.fromkeys(sig["question"]))
+    group_rows, lines = [], [comparison.line(r) for r in sig.to_dict("records")]
+    for by in group_by:
+        try:
+            grouped = cp.compare_by_group(
+                previous_data,
+                current_data,
+                by,
+                comparison.alignment,
+                alpha,
+                threshold,
+                questions=moved_q,
+            )
+        except cp.SurveyError:
+            continue
+        gsig = grouped.significant()
+        group_rows.extend(_moved_rows(grouped, gsig))
+        lines.extend(grouped.line(r) for r in gsig.to_dict("records"))
+    by_group = pd.DataFrame(group_rows)
+
+    c_old, c_new = _raised_counts(previous), _raised_counts(current)
+    n_old, n_new = previous.n_respondents, current.n_respondents
+    raw = [
+        cp.proportion_test(int(c_old[k]), n_old, int(c_new[k]), n_new)[2]
+        for k in current.taxonomy.ids
+    ]
+    adjusted = cp.adjust_p(raw, "holm")
+    pain_rows = []
+    for k, p in zip(current.taxonomy.ids, adjusted, strict=True):
+        a, b = int(c_old[k]), int(c_new[k])
+        hidden = 0 < a < threshold or 0 < b < threshold
+        change = (b / n_new - a / n_old) * 100
+        verdict = "有意な変化なし"
+        if p < alpha:
+            verdict = "増加" if change > 0 else "減少"
+            lines.append(
+                f"困りごと {k}「{current.taxonomy[k].label}」が{verdict}: "
+                f"{a / n_old * 100:.1f}% → {b / n_new * 100:.1f}%（p = {p:.3g}、Holm 補正）"
+                if not hidden
+                else f"困りごと {k}「{current.taxonomy[k].label}」が{verdict}（p = {p:.3g}）"
+            )
+        pain_rows.append(
+            {
+                "id": k,
+                "困りごと": current.taxonomy[k].label,
+                "前回 回答者数": _hide(a, threshold),
+                "前回 割合": _share(a, n_old, threshold),
+                "今回 回答者数": _hide(b, threshold),
+                "今回 割合": _share(b, n_new, threshold),
+                "変化（ポイント）": tabulate.HIDDEN if hidden else round(change, 1),
+                "p値（Holm）": float(f"{p:.3g}"),
+                "判定": verdict,
+            }
+        )
+    table = comparison.alignment.table()
+    off = table[~table["status"].isin(["aligned"])]
+    not_compared = pd.DataFrame(
+        {"設問": off["question"], "状態": off["status_ja"], "理由": off["reason"]}
+    ).reset_index(drop=True)
+    return ChangeSection(
+        comparison.old_label,
+        comparison.new_label,
+        n_old,
+        n_new,
+        moved,
+        by_group,
+        pd.DataFrame(pain_rows),
+        not_compared,
+        lines,
+        comparison,
+    )
+
+
+_CHANGES_HTML = """<h2>前回調査からの変化</h2>
+<p>{{ c.old_label }}（回答者 {{ c.n_old }} 人）と {{ c.new_label }}（回答者 {{ c.n_new }} 人）を、
+設問ごとに比べました（単一選択: カイ二乗・フィッシャー検定、複数選択: 選択肢ごとの比率の検定と Holm 補正、
+5段階: マン・ホイットニー検定。p &lt; {{ alpha }} を「変化あり」としました）。2回の回答者は同じ会員とは限りません。</p>
+<ul>{% for line in c.lines %}<li>{{ line }}</li>{% endfor %}</ul>
+{% if not c.lines %}<p>有意な変化はありませんでした。</p>{% endif %}
+<img alt="前回調査からの変化" src="data:image/png;base64,{{ chart }}">
+<h3>変化した設問</h3>
+{{ table(c.moved) }}
+<h3>群別の変化（変化した設問を立場別・規模別に）</h3>
+{{ table(c.by_group) }}
+<h3>困りごとの増減</h3>
+{{ table(c.pains) }}
+<h3>比較しない・粒度を合わせた設問</h3>
+{{ table(c.not_compared) }}
+"""
+
+
+def changes_html(changes: ChangeSection) -> str:
+    """The section 「前回調査からの変化」 as an HTML fragment (escaped; chart embedded)."""
+    import jinja2
+    from markupsafe import Markup
+
+    from cntf_workbench.survey.compare import shift_chart
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    table_tpl = env.from_string(_TABLE)
+
+    def table(frame: pd.DataFrame) -> Markup:
+        if frame.empty:
+            return Markup("<p class='note'>（該当なし）</p>")
+        return Markup(table_tpl.render(frame=frame, cell=_change_cell))
+
+    return env.from_string(_CHANGES_HTML).render(
+        c=changes,
+        alpha=f"{changes.comparison.alpha:g}",
+        chart=_png(shift_chart(changes.comparison)),
+        table=table,
+    )
+
+
+def _change_cell(value: object) -> str:
+    if isinstance(value, float) and abs(value) <= 1 and value != 0:
+        return f"{value:.3g}"
+    return str(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -589,6 +853,8 @@ def write_html(report: IssueReport, path: str | Path) -> Path:
         table=table,
         pct=_pct,
     )
+    if report.changes is not None:
+        html = html.replace("</body>", changes_html(report.changes) + "</body>")
     path = Path(path)
     path.write_text(html, encoding="utf-8")
     return path
@@ -726,6 +992,19 @@ def write_pptx(report: IssueReport, path: str | Path) -> Path:
         for p in body.paragraphs:
             for r in p.runs:
                 r.font.size = Pt(14)
+    if report.changes is not None:
+        slide = prs.slides.add_slide(prs.slide_layouts[1])
+        slide.shapes.title.text = "前回調査からの変化"
+        body = slide.placeholders[1].text_frame
+        lines = report.changes.lines[:10] or ["有意な変化はありませんでした"]
+        body.text = lines[0]
+        for line in lines[1:]:
+            body.add_paragraph().text = line
+        body.word_wrap = True
+        body.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+        for p in body.paragraphs:
+            for r in p.runs:
+                r.font.size = Pt(12)
     path = Path(path)
     prs.save(str(path))
     return path
@@ -766,11 +1045,14 @@ def write_report(
 
 
 __all__ = [
+    "ChangeSection",
     "IssueReport",
     "ReportError",
+    "build_changes",
     "build_report",
     "category_chart",
     "cell_text",
+    "changes_html",
     "deidentify",
     "pain_chart",
     "safe_csv",

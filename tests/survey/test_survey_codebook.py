@@ -158,3 +158,71 @@ def test_survey_layer_uses_neither_cfp_nor_exchange():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- versions -----------------------------------------------------------------------------------
+
+
+def test_shipped_codebook_has_no_version_links(book):
+    assert book.wave == "2026" and book.previous is None
+    assert all(q.continues is None and q.previous_id == q.id for q in book.questions)
+
+
+def test_second_wave_names_its_predecessor():
+    from cntf_workbench.survey.codebook import previous_codebook
+
+    later = load_codebook(SURVEYS / "questionnaire_2027.yaml")
+    before = previous_codebook(later)
+    assert later.wave == "2027" and before is not None and before.wave == "2026"
+    assert later["viz_tools"].previous_id == "viz_tool"
+    assert later["pact_exchange"].previous_id is None
+    assert later["scope_range"].continues.targets("s3_other") == ["s3_c4", "s3_c_other"]
+    assert later["calc_method"].continues.targets("tool") == ["software"]
+    assert later["calc_method"].continues.targets("outsource") == []  # unchanged: same code
+
+
+@pytest.mark.parametrize(
+    ("mutate", "match"),
+    [
+        (
+            lambda t: t.replace(
+                "options: {tool: software, solution: software}", "options: {tool: nope}"
+            ),
+            "unknown codes",
+        ),
+        (
+            lambda t: t.replace(
+                "options: {gx: gx_league}", "options: {gx: gx_league}\n      dropped: [gx]"
+            ),
+            "mapped and dropped",
+        ),
+        (lambda t: t.replace("id: viz_tool\n", "id: Viz-Tool\n"), "continues"),
+    ],
+    ids=["unknown-target", "mapped-and-dropped", "bad-id"],
+)
+def test_bad_version_info_named_error(tmp_path, mutate, match):
+    text = (SURVEYS / "questionnaire_2027.yaml").read_text(encoding="utf-8")
+    changed = mutate(text)
+    assert changed != text
+    path = tmp_path / "bad.yaml"
+    path.write_text(changed, encoding="utf-8")
+    with pytest.raises(SurveyError, match=match):
+        load_codebook(path)
+
+
+def test_missing_previous_codebook_is_named(tmp_path):
+    from cntf_workbench.survey.codebook import previous_codebook
+
+    text = (SURVEYS / "questionnaire_2027.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "later.yaml"
+    path.write_text(text, encoding="utf-8")  # questionnaire.yaml is not beside it
+    with pytest.raises(SurveyError, match="見つかりません") as info:
+        previous_codebook(load_codebook(path))
+    assert "questionnaire.yaml" in str(info.value)
+
+
+def test_second_wave_sample_carries_its_schema():
+    later = load_codebook(SURVEYS / "questionnaire_2027.yaml")
+    package = json.loads((SURVEYS / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["name"] == "sample_responses_2027")
+    assert resource["synthetic"] and resource["schema"] == table_schema(later, header="text")

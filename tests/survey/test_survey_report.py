@@ -246,3 +246,70 @@ def test_duplicate_respondent_counts_once():
     data.responses = twice
     report = rp.build_report(data)
     assert report.n_respondents == 120
+
+
+# --- 前回調査からの変化 --------------------------------------------------------------------------
+
+SAMPLE_2027 = SURVEYS / "sample_responses_2027.csv"
+
+
+@pytest.fixture(scope="module")
+def two_waves():
+    from cntf_workbench.survey.codebook import load_codebook
+
+    later = load_responses(SAMPLE_2027, load_codebook(SURVEYS / "questionnaire_2027.yaml"))
+    return load_responses(SAMPLE), later
+
+
+@pytest.fixture(scope="module")
+def wave_report(two_waves):
+    old, new = two_waves
+    return rp.build_report(new, previous=old)
+
+
+def test_without_previous_the_report_is_as_before(sample_report, tmp_path):
+    assert sample_report.changes is None
+    assert "前回からの変化" not in sample_report.tables()
+    html = rp.write_html(sample_report, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "前回調査からの変化" not in html
+
+
+def test_change_section_finds_the_stated_shifts(wave_report):
+    c = wave_report.changes
+    assert c.old_label == "2026年" and c.new_label == "2027年"
+    moved = set(zip(c.moved["設問"], c.moved["選択肢"], strict=True))
+    assert ("scope_range", "Scope 3 カテゴリ1（購入した製品・サービス）") in moved
+    assert "format_burden" in set(c.moved["設問"])
+    tier2 = c.by_group[c.by_group["群"] == "2次サプライヤー（Tier 2）"]
+    assert "format_burden" in set(tier2["設問"])
+    verdict = c.pains.set_index("id")["判定"]
+    assert verdict["P8"] == "増加" and verdict["P7"] == "減少"
+    assert set(c.not_compared["設問"]) >= {"viz_tools", "pact_exchange", "scope_range"}
+
+
+def test_change_section_hides_small_counts(wave_report):
+    pains = wave_report.changes.pains
+    for col in ("前回 回答者数", "今回 回答者数"):
+        numbers = [v for v in pains[col] if v != tabulate.HIDDEN]
+        assert all(v == 0 or v >= 5 for v in numbers)
+    hidden = pains[(pains["前回 回答者数"] == "x") | (pains["今回 回答者数"] == "x")]
+    assert len(hidden) > 0 and (hidden["変化（ポイント）"] == "x").all()
+
+
+def test_change_section_in_every_output(wave_report, tmp_path):
+    paths = rp.write_report(wave_report, tmp_path / "out")
+    html = paths["html"].read_text(encoding="utf-8")
+    assert "前回調査からの変化" in html and "困りごとの増減" in html
+    assert html.count("data:image/png;base64,") == 3
+    assert "<script" not in html.lower()
+    sheets = load_workbook(paths["xlsx"]).sheetnames
+    assert {"前回からの変化", "群別の変化", "困りごとの増減", "比較しない設問"} <= set(sheets)
+    titles = [s.shapes.title.text for s in Presentation(paths["pptx"]).slides if s.shapes.title]
+    assert "前回調査からの変化" in titles
+
+
+def test_identical_previous_wave_shows_no_change(two_waves):
+    old, _ = two_waves
+    report = rp.build_report(old, previous=old)
+    assert report.changes.moved.empty and report.changes.by_group.empty
+    assert set(report.changes.pains["判定"]) == {"有意な変化なし"}

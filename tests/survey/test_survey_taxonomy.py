@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -12,9 +10,6 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from cntf_workbench.errors import CntfError
 from cntf_workbench.survey import taxonomy as tx
-
-KHCODER = Path(__file__).resolve().parents[3] / "shared" / "khcoder"
-
 
 # --- taxonomy -----------------------------------------------------------------------------------
 
@@ -194,23 +189,7 @@ def test_rule_file_in_cp932(tmp_path):
         tx.load_rules(tmp_path / "none.txt")
 
 
-@pytest.mark.skipif(not (KHCODER / "theme.cod").exists(), reason="KH Coder test data absent")
-def test_khcoder_conformance():
-    """Our engine against KH Coder's own coding test (『こころ』, theme.cod)."""
-    rules = tx.load_rules(KHCODER / "theme.cod")
-    assert len(rules) == 34
-    para = pd.read_csv(KHCODER / "paragraphs.csv", dtype=str, keep_default_na=False)
-    expected = pd.read_csv(KHCODER / "expected_paragraph_counts.csv").set_index("code")
-    got = rules.apply(para["text"], variables=para[["見出し1", "見出し2", "大見出し", "死ぬ"]])
-    judged = 0
-    for name in got.columns:
-        row = expected.loc[name]
-        if row["tolerance"] == "report only":
-            continue
-        n = int(got[name].sum())
-        assert abs(n - row["paragraphs"]) <= float(row["tolerance"]) * row["paragraphs"], name
-        judged += 1
-    assert judged == 31
+# The KH Coder yardstick (『こころ』, theme.cod) is in test_survey_coding.py.
 
 
 # --- labelled set and classifier ---------------------------------------------------------------
