@@ -94,6 +94,7 @@ class FactorTable:
                 f"活動「{act}」の既定の係数が複数あります", file=source, column="default"
             )
         self._by_id = {row["id"]: self._row(row) for _, row in self.frame.iterrows()}
+        self._defaults = {f.activity: f for f in self._by_id.values() if f.default}
 
     @staticmethod
     def _row(row: pd.Series) -> Factor:
@@ -153,6 +154,8 @@ class FactorTable:
 
     def default(self, activity: str) -> Factor:
         """The factor flagged ``default`` for ``activity``."""
+        if activity in self._defaults:
+            return self._defaults[activity]
         rows = self.for_activity(activity)
         rows = rows[rows["default"]]
         if rows.empty:

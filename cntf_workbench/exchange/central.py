@@ -66,6 +66,7 @@ class CentralFirm(Firm):
             company_ids=[self.urn],
             event_id=self.request_id,
             time=self._time(bus),
+            check=False,
         )
         bus.send(
             self.party_id,
@@ -109,6 +110,7 @@ class CentralFirm(Firm):
             message=text,
             event_id=sim_id("crej", self.run_id, self.party_id),
             time=self._time(bus),
+            check=False,
         )
         bus.send(
             self.party_id,
@@ -296,6 +298,7 @@ class Platform:
         self.__key = key
         self.uploads: dict[str, dict] = {}
         self.failures: dict[str, str] = {}
+        self._settled: set[str] = set()  # firms that uploaded or failed
         self.calls: dict[str, str] = {}  # data-call id -> firm
         self.request: tuple | None = None  # (requester, request id, (firm, item), deadline)
         self.computed = False
@@ -328,6 +331,7 @@ class Platform:
             firm = self.calls.get(str(event["data"]["requestEventId"]))
             if firm is not None and firm not in self.uploads:
                 self.failures[firm] = f"{firm} が提供を拒否（{event['data']['error']['code']}）"
+                self._settled.add(firm)
                 self._maybe_compute(bus)
         else:
             self._refuse(bus, msg.sender, msg.kind, "想定外のメッセージ")
@@ -386,10 +390,13 @@ class Platform:
             self._check_upload(doc)
         except (ValueError, KeyError, TypeError, CntfError) as exc:
             self.failures.setdefault(firm, f"{firm} のアップロードが無効（{exc}）")
+            if firm in self.registry:
+                self._settled.add(firm)
             self._refuse(bus, firm, "Upload", str(exc))
             self._maybe_compute(bus)
             return
         self.uploads[firm] = doc
+        self._settled.add(firm)
         self.hop = max(self.hop, int(msg.headers.get("hop", 0)))
         self._maybe_compute(bus)
 
@@ -422,7 +429,7 @@ class Platform:
     def _maybe_compute(self, bus: Bus) -> None:
         if self.computed or self.request is None:
             return
-        if all(f in self.uploads or f in self.failures for f in self.registry):
+        if len(self._settled) >= len(self.registry):
             self._schedule(bus)
 
     def _schedule(self, bus: Bus) -> None:
@@ -591,6 +598,7 @@ class Platform:
             footprints=[doc],
             event_id=sim_id("cful", self.run_id, request_id),
             time=self._time(bus),
+            check=False,
         )
         self.hop += 1
         bus.send(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -86,10 +87,20 @@ class Contract:
         return self.valid_from <= day <= self.valid_to
 
 
+@lru_cache(maxsize=65536)
+def _split_text(value: str) -> frozenset[str]:
+    return frozenset(v.strip() for v in value.split(";") if v.strip())
+
+
 def _split(value: object) -> frozenset[str]:
     if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
         return frozenset()
-    return frozenset(v.strip() for v in str(value).split(";") if v.strip())
+    return _split_text(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _iso_date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
 
 
 def _date(value: object) -> dt.date:
@@ -97,7 +108,7 @@ def _date(value: object) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(str(value))
+    return _iso_date(str(value))
 
 
 class ContractBook:
@@ -117,20 +128,37 @@ class ContractBook:
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> ContractBook:
         """Contracts from a ``contracts.csv`` table."""
+        cols = [
+            frame[c].tolist()
+            for c in (
+                "contract_id",
+                "provider",
+                "recipient",
+                "items",
+                "granularity",
+                "purpose",
+                "onward",
+                "spec",
+                "valid_from",
+                "valid_to",
+            )
+        ]
         return cls(
             Contract(
-                contract_id=str(r.contract_id),
-                provider=str(r.provider),
-                recipient=str(r.recipient),
-                items=_split(r.items),
-                granularity=str(r.granularity),
-                purpose=str(r.purpose),
-                onward=_split(r.onward),
-                spec=str(r.spec).split(".")[0],
-                valid_from=_date(r.valid_from),
-                valid_to=_date(r.valid_to),
+                contract_id=str(cid),
+                provider=str(prov),
+                recipient=str(rec),
+                items=_split(items),
+                granularity=str(gran),
+                purpose=str(purpose),
+                onward=_split(onward),
+                spec=str(spec).split(".")[0],
+                valid_from=_date(start),
+                valid_to=_date(end),
             )
-            for r in frame.itertuples(index=False)
+            for cid, prov, rec, items, gran, purpose, onward, spec, start, end in zip(
+                *cols, strict=True
+            )
         )
 
     def __iter__(self):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -52,14 +53,19 @@ def _is_text(unit: str) -> bool:
     return not unit or str(unit).strip() == "" or str(unit) == "nan"
 
 
+@lru_cache(maxsize=256)
+def _conversion(local: str, canonical: str) -> float | None:
+    """Multiplier from ``local`` to ``canonical`` units, None when they do not convert."""
+    try:
+        return units.convert(1.0, local, canonical)
+    except CntfError:
+        return None
+
+
 def _compatible(local: str, canonical: str) -> bool:
     if _is_text(local) or _is_text(canonical):
         return _is_text(local) and _is_text(canonical)
-    try:
-        units.convert(1.0, local, canonical)
-    except CntfError:
-        return False
-    return True
+    return _conversion(local, canonical) is not None
 
 
 @dataclass
@@ -108,7 +114,7 @@ class FirmDictionary:
                 )
             self._by_term[term] = (local, unit)
             if not _is_text(unit):
-                self._factors[local] = units.convert(1.0, unit, canonical)
+                self._factors[local] = _conversion(unit, canonical)
 
     def field_for(self, term: str) -> str:
         """The firm's own field name for a term (DictionaryError when unmapped)."""
@@ -210,14 +216,18 @@ def load_terms(frame: pd.DataFrame) -> dict[str, Term]:
 
 def firm_dictionaries(frame: pd.DataFrame, terms: Mapping[str, Term]) -> dict[str, FirmDictionary]:
     """One :class:`FirmDictionary` per firm of a ``dictionary.csv`` table."""
-    out: dict[str, FirmDictionary] = {}
-    for firm_id, group in frame.groupby("firm_id", sort=False):
-        fields = {
-            str(r.local_field): (str(r.term), "" if pd.isna(r.local_unit) else str(r.local_unit))
-            for r in group.itertuples(index=False)
-        }
-        out[str(firm_id)] = FirmDictionary(str(firm_id), fields, dict(terms))
-    return out
+    fields: dict[str, dict[str, tuple[str, str]]] = {}
+    for firm_id, term, local, unit in zip(
+        frame["firm_id"].tolist(),
+        frame["term"].tolist(),
+        frame["local_field"].tolist(),
+        frame["local_unit"].tolist(),
+        strict=True,
+    ):
+        unit_text = "" if unit is None or (isinstance(unit, float) and unit != unit) else str(unit)
+        fields.setdefault(str(firm_id), {})[str(local)] = (str(term), unit_text)
+    shared = dict(terms)
+    return {firm: FirmDictionary(firm, f, shared) for firm, f in fields.items()}
 
 
 def translation_map(

@@ -436,10 +436,11 @@ class Firm:
             period_start=self.settings.period_start,
             period_end=self.settings.period_end,
             primary_data_share=(primary / total) if total > 0 else 0.0,
-            breakdown=pd.DataFrame(lines) if lines else None,
+            breakdown=lines or None,
             estimated=estimated or None,
             spec=spec,
             created=self.settings.created,
             pf_id=pf_id or sim_id("pf", self.party_id, item_code, bound_to),
+            check=False,  # built by construction; every receiver validates what it gets
         )
         return self._sign(doc, bound_to)

@@ -302,11 +302,11 @@ def synthetic(
 ) -> Network:
     """A synthetic network of ``n_firms`` firms in ``tiers`` tiers, one product each.
 
-    Tier 0 holds the final makers (1 % of the firms, at least one). Every firm below tier 0
-    supplies at least one firm of the tier above (so a PULL at a final maker can reach it), and
-    every firm above the last tier buys from at least one firm of the tier below; the remaining
-    links join random firms of adjacent or skipped tiers (always from a deeper tier to a
-    shallower one, so the graph is acyclic). Process records, dictionaries (with grams, kilograms
+    Tier 0 holds the final makers (1 % of the firms, at least one). Every firm above the last
+    tier buys from 1 + Poisson(λ) suppliers of the next tier (20 % of them from the tier after),
+    with λ set so the links add up to about ``n_links``; every firm below tier 0 supplies at
+    least one firm of the tier above, so a PULL at a final maker can reach it. Links always run
+    from a deeper tier to a shallower one, so the graph is acyclic. Process records, dictionaries (with grams, kilograms
     or tonnes for the footprint) and contracts are generated alike; all values are synthetic.
 
     Parameters
@@ -341,20 +341,22 @@ def synthetic(
     ids = np.array([f"F{i:05d}" for i in range(n_firms)])
     by_tier = [np.flatnonzero(tier == t) for t in range(tiers)]
     edges: set[tuple[int, int]] = set()  # (supplier, customer)
-    for t in range(1, tiers):
-        for s in by_tier[t]:
-            edges.add((int(s), int(rng.choice(by_tier[t - 1]))))
-        for c in by_tier[t - 1]:
-            edges.add((int(rng.choice(by_tier[t])), int(c)))
-    attempts = 0
-    while len(edges) < n_links and attempts < 20 * n_links:
-        attempts += 1
-        s = int(rng.integers(n_final, n_firms))
-        if tier[s] == 0:
-            continue
-        t_c = int(rng.integers(max(0, tier[s] - 2), tier[s]))
-        c = int(rng.choice(by_tier[t_c]))
-        edges.add((s, c))
+    # every firm above the last tier buys from the next tier (20 % of its suppliers from the
+    # tier after, when there is one); the number of suppliers per customer is 1 + Poisson(λ),
+    # λ chosen so the links add up to about n_links
+    customers = np.flatnonzero(tier < tiers - 1)
+    lam = max(n_links / max(len(customers), 1) - 1.0, 0.0)
+    counts = 1 + rng.poisson(lam, size=len(customers))
+    for c, k in zip(customers, counts, strict=True):
+        t = int(tier[c])
+        for _ in range(int(k)):
+            src = t + 2 if t + 2 < tiers and rng.random() < 0.2 else t + 1
+            edges.add((int(rng.choice(by_tier[src])), int(c)))
+    for t in range(1, tiers):  # every supplier has a customer, so a PULL can reach it
+        has_customer = {s_ for s_, _c in edges}
+        for s_ in by_tier[t]:
+            if int(s_) not in has_customer:
+                edges.add((int(s_), int(rng.choice(by_tier[t - 1]))))
     edges_arr = np.array(sorted(edges))
     items = np.array([f"P{i:05d}" for i in range(n_firms)])
     sec = np.array(["db_motor_small", "db_coil", "db_painting", "db_housing_steel"])

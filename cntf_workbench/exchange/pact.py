@@ -1144,20 +1144,29 @@ def _geography(geography: str) -> dict[str, str]:
     )
 
 
-def _breakdown_extension(
-    frame: pd.DataFrame | None, labels: list[str], total_kg: float, check_sum: bool
-) -> dict[str, Any]:
-    rows: list[dict[str, str]] = []
-    if frame is not None:
-        missing = {"label", "kg_co2e"} - set(frame.columns)
+def _breakdown_records(frame: Any) -> list[dict[str, Any]] | None:
+    """A breakdown given as a DataFrame or as records, as a list of dicts."""
+    if frame is None:
+        return None
+    records = frame.to_dict("records") if isinstance(frame, pd.DataFrame) else list(frame)
+    for r in records:
+        missing = {"label", "kg_co2e"} - set(r)
         if missing:
             raise PactError(
                 f"breakdown に列 {sorted(missing)} がありません（label, kg_co2e, 任意で level）",
                 column="breakdown",
             )
-        levels = frame["level"] if "level" in frame.columns else pd.Series([None] * len(frame))
-        for label, kg, level in zip(frame["label"], frame["kg_co2e"], levels, strict=True):
-            row = {"label": str(label), "kgCo2e": decimal_str(float(kg))}
+    return records
+
+
+def _breakdown_extension(
+    records: list[dict[str, Any]] | None, labels: list[str], total_kg: float, check_sum: bool
+) -> dict[str, Any]:
+    rows: list[dict[str, str]] = []
+    if records is not None:
+        for r in records:
+            level = r.get("level")
+            row = {"label": str(r["label"]), "kgCo2e": decimal_str(float(r["kg_co2e"]))}
             if level is not None and not (isinstance(level, float) and math.isnan(level)):
                 if level not in ("stage", "process"):
                     raise PactError(
@@ -1199,7 +1208,7 @@ def from_footprint(
     period_end: datetime,
     primary_data_share: float | None = None,
     geography: str = "JP",
-    breakdown: pd.DataFrame | None = None,
+    breakdown: pd.DataFrame | Sequence[Mapping[str, Any]] | None = None,
     estimated: list[str] | None = None,
     spec: str = "3",
     created: datetime | None = None,
@@ -1208,6 +1217,7 @@ def from_footprint(
     secondary_sources: Sequence[tuple[str, str]] | None = None,
     product_category_cpc: str | None = None,
     check_sum: bool = True,
+    check: bool = True,
 ) -> dict[str, Any]:
     """Build a valid PACT ProductFootprint (v3, or v2.3 with ``spec="2"``) for a computed total.
 
@@ -1248,8 +1258,8 @@ def from_footprint(
     geography : str
         ISO 3166-1 country (``"JP"``), ISO 3166-2 subdivision (``"JP-13"``), a UN region name,
         or ``"Global"`` / ``""`` for none.
-    breakdown : DataFrame, optional
-        Columns ``label``, ``kg_co2e`` [kg-CO2e per ``unit_amount``] and optionally ``level``
+    breakdown : DataFrame or list of dict, optional
+        Columns (keys) ``label``, ``kg_co2e`` [kg-CO2e per ``unit_amount``] and optionally ``level``
         ("stage" / "process"); with ``check_sum`` each level must add up to ``total_kg``.
     estimated : list of str, optional
         Labels of parts computed from secondary data because a supplier did not answer.
@@ -1266,6 +1276,9 @@ def from_footprint(
         UN CPC code (v2.3 only, where it is required).
     check_sum : bool
         Check that the breakdown adds up to the total.
+    check : bool
+        Validate the finished document against the model (skip only where the caller builds
+        documents by construction and the receiver validates, as in the simulation).
 
     Returns
     -------
@@ -1304,8 +1317,9 @@ def from_footprint(
     # v3 states the PCF per declaredUnitAmount units; v2.3 per ONE declared unit, with
     # unitaryProductAmount declared units in the product — so v2 figures are divided by it.
     scale = 1.0 if spec == "3" else 1.0 / float(unit_amount)
-    if breakdown is not None and scale != 1.0 and "kg_co2e" in breakdown.columns:
-        breakdown = breakdown.assign(kg_co2e=breakdown["kg_co2e"].astype(float) * scale)
+    records = _breakdown_records(breakdown)
+    if records is not None and scale != 1.0:
+        records = [{**r, "kg_co2e": float(r["kg_co2e"]) * scale} for r in records]
     total_text = decimal_str(float(total_kg) * scale)
     created_text = _timestamp(created or datetime.now(UTC))
     assumed = [
@@ -1322,18 +1336,14 @@ def from_footprint(
         if product_category_cpc is None:
             assumed.append("productCategoryCpc は不明のため 'unknown' (assumed)")
     text = ((comment.strip() + " ") if comment.strip() else "") + "前提: " + "; ".join(assumed)
-    stages = (
-        []
-        if breakdown is None or "label" not in breakdown.columns
-        else [str(x) for x in breakdown["label"]]
-    )
+    stages = [] if records is None else [str(r["label"]) for r in records]
     boundary = "cradle-to-gate" + (f": {', '.join(stages)}" if stages else "")
     geo = _geography(geography)
     share = None if primary_data_share is None else round(float(primary_data_share) * 100, 9)
     sources = [{"name": n, "version": v} for n, v in (secondary_sources or [])]
     extensions = (
-        [_breakdown_extension(breakdown, labels, float(total_kg) * scale, check_sum)]
-        if breakdown is not None or labels
+        [_breakdown_extension(records, labels, float(total_kg) * scale, check_sum)]
+        if records is not None or labels
         else []
     )
     common = {
@@ -1410,9 +1420,10 @@ def from_footprint(
         }
     if extensions:
         doc["extensions"] = extensions
-    problems = validate(doc)
-    if problems:
-        raise PactError(problems[0])
+    if check:
+        problems = validate(doc)
+        if problems:
+            raise PactError(problems[0])
     return doc
 
 
@@ -1499,7 +1510,9 @@ def _envelope(
     }
 
 
-def _checked(event: dict[str, Any]) -> dict[str, Any]:
+def _checked(event: dict[str, Any], check: bool = True) -> dict[str, Any]:
+    if not check:
+        return event
     problems = validate(event)
     if problems:
         raise PactError(problems[0])
@@ -1515,6 +1528,7 @@ def request_created(
     time: datetime | None = None,
     comment: str = "",
     spec: str = "3",
+    check: bool = True,
 ) -> dict[str, Any]:
     """A RequestCreated event: ``source`` asks for the footprints of ``product_ids``.
 
@@ -1547,7 +1561,7 @@ def request_created(
     if comment:
         data["comment"] = comment
     event["data"] = data
-    return _checked(event)
+    return _checked(event, check)
 
 
 def request_fulfilled(
@@ -1558,6 +1572,7 @@ def request_fulfilled(
     event_id: str | None = None,
     time: datetime | None = None,
     spec: str = "3",
+    check: bool = True,
 ) -> dict[str, Any]:
     """A RequestFulfilled event answering ``request_event_id`` with ``footprints`` (>= 1)."""
     if not footprints:
@@ -1566,7 +1581,7 @@ def request_fulfilled(
         )
     event = _envelope("fulfilled", spec, source, event_id, time)
     event["data"] = {"requestEventId": request_event_id, "pfs": list(footprints)}
-    return _checked(event)
+    return _checked(event, check)
 
 
 def request_rejected(
@@ -1578,6 +1593,7 @@ def request_rejected(
     event_id: str | None = None,
     time: datetime | None = None,
     spec: str = "3",
+    check: bool = True,
 ) -> dict[str, Any]:
     """A RequestRejected event refusing ``request_event_id``.
 
@@ -1589,7 +1605,7 @@ def request_rejected(
         "requestEventId": request_event_id,
         "error": {"code": code, "message": message},
     }
-    return _checked(event)
+    return _checked(event, check)
 
 
 def parse_event(

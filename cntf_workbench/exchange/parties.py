@@ -124,17 +124,25 @@ def build(
     records = _group(net.processes, "firm_id")
     costs = _group(net.costs, "firm_id")
     links: dict[str, list[Link]] = {}
-    for r in net.links.itertuples(index=False):
-        links.setdefault(str(r.customer_firm_id), []).append(
-            Link(
-                str(r.customer_item),
-                str(r.customer_code),
-                str(r.supplier_firm_id),
-                str(r.supplier_item),
-                float(r.quantity),
-                str(r.unit),
-                str(r.stage),
+    lk = net.links
+    for cust, item, code, sup, sup_item, q, unit, stage in zip(
+        *(
+            lk[c].tolist()
+            for c in (
+                "customer_firm_id",
+                "customer_item",
+                "customer_code",
+                "supplier_firm_id",
+                "supplier_item",
+                "quantity",
+                "unit",
+                "stage",
             )
+        ),
+        strict=True,
+    ):
+        links.setdefault(str(cust), []).append(
+            Link(str(item), str(code), str(sup), str(sup_item), float(q), str(unit), str(stage))
         )
     firms: dict[str, Firm] = {}
     for profile in net.firms.to_dict("records"):

@@ -111,6 +111,7 @@ class RelayFirm(Firm):
             message=text,
             event_id=sim_id("rej", self.run_id, self.party_id, request_id),
             time=self._time(bus),
+            check=False,
         )
         bus.send(
             self.party_id,
@@ -407,6 +408,7 @@ class RelayFirm(Firm):
             event_id=sim_id("ful", self.run_id, self.party_id, waiting.request_id),
             time=self._time(bus),
             spec=contract.spec,
+            check=False,
         )
         if self.fault == "invalid":  # a broken footprint: negative PCF, signature kept
             broken = dict(doc)

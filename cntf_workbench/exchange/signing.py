@@ -192,7 +192,7 @@ def sign(
         raise SignatureError("すでに署名されています（署名し直すときは strip() してから）")
     if not signer:
         raise SignatureError("署名者 (signer) が必要です")
-    out = copy.deepcopy(dict(doc))
+    out = dict(doc)  # shallow: only the top level and ``extensions`` change
     data: dict[str, Any] = {
         "algorithm": ALGORITHM,
         "signer": signer,
@@ -272,10 +272,13 @@ def verify(
             raise SignatureError("署名の公開鍵が鍵束の鍵と違います（なりすまし）", column=signer)
     public = Ed25519PublicKey.from_public_bytes(_b64(data["publicKey"], 32, "公開鍵", signer))
     signature = _b64(data["signature"], 64, "署名値", signer)
-    unsigned = copy.deepcopy(dict(doc))
-    for ext in unsigned["extensions"]:
-        if _is_signature(ext):
-            ext["data"].pop("signature")
+    unsigned = dict(doc)  # the signed bytes: the document with the signature value removed
+    unsigned["extensions"] = [
+        {**ext, "data": {k: v for k, v in ext["data"].items() if k != "signature"}}
+        if _is_signature(ext)
+        else ext
+        for ext in doc["extensions"]
+    ]
     try:
         public.verify(signature, pact.to_bytes(unsigned))
     except InvalidSignature:
