@@ -93,18 +93,6 @@ class Party(Protocol):
     def on_timer(self, token: Any, bus: Bus) -> None: ...
 
 
-def _footprints(node: Any):
-    """Yield every dict that looks like a PACT ProductFootprint inside a decoded body."""
-    if isinstance(node, dict):
-        if "productIds" in node and "companyIds" in node:
-            yield node
-        for value in node.values():
-            yield from _footprints(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _footprints(value)
-
-
 def _breakdown_lines(doc: dict) -> list[dict]:
     for ext in doc.get("extensions") or []:
         if isinstance(ext, dict) and "breakdown" in str(ext.get("dataSchema", "")):
@@ -149,7 +137,13 @@ def disclosed_items(kind: str, body: bytes) -> set[str]:
             if "supplier_firm_id" in r:
                 items.add(f"supplier:{firm}:{r['supplier_firm_id']}")
         return items
-    for pf in _footprints(doc):
+    if kind == "Forward":
+        docs = [doc]
+    else:
+        data = doc.get("data") if isinstance(doc, dict) else None
+        pfs = data.get("pfs") if isinstance(data, dict) else None
+        docs = [d for d in pfs if isinstance(d, dict)] if isinstance(pfs, list) else []
+    for pf in docs:
         ids = pf.get("productIds") or []
         parsed = parse_product_urn(str(ids[0])) if ids else None
         if parsed is None:

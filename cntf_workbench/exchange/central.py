@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from datetime import timedelta
 
 import pandas as pd
@@ -629,6 +630,7 @@ def simulate(
     factors: FactorTable | None = None,
     inspect: bool = True,
     keys: dict | None = None,
+    timings: dict | None = None,
 ):
     """Run one PULL through the central platform.
 
@@ -641,7 +643,7 @@ def simulate(
         ``{firm_id: "silent" | "late" | "refuse" | "invalid"}``.
     upload : {"process", "stage"}
         What firms upload: activity data, or their own stage figures.
-    run_id, factors, inspect, keys
+    run_id, factors, inspect, keys, timings
         As in :func:`cntf_workbench.exchange.relay.simulate`.
 
     Returns
@@ -654,6 +656,7 @@ def simulate(
 
     factors = factors if factors is not None else load_factors()
     keys = dict(keys or {})
+    begun = time.perf_counter()
     bus = Bus(inspect=inspect)
     firms = build(
         net,
@@ -682,8 +685,14 @@ def simulate(
     )
     bus.register(platform)
     firm_id, item = product if product is not None else net.final_products()[0]
+    if firm_id in (faults or {}):
+        raise ValueError(f"the requesting final maker {firm_id} cannot be a failing firm")
+    started = time.perf_counter()
     firms[firm_id].start(item, bus)
     bus.run()
+    if timings is not None:  # wall-clock of set-up and of the PULL itself, for benchmarks
+        timings["setup_s"] = started - begun
+        timings["pull_s"] = time.perf_counter() - started
     done_at = firms[firm_id].done_at
     return RunResult.from_run(
         "central",

@@ -325,8 +325,8 @@ CountryCode = Annotated[
 SubdivisionCode = Annotated[
     str, PlainValidator(_pattern(_SUBDIVISION_RE, "ISO 3166-2 の地域コード (例 JP-13)"))
 ]
-Percent = Annotated[float, PlainValidator(_number(0, 100))]
-Dqr1to3 = Annotated[float, PlainValidator(_number(1, 3))]
+Percent = Annotated[int | float, PlainValidator(_number(0, 100))]
+Dqr1to3 = Annotated[int | float, PlainValidator(_number(1, 3))]
 VersionInt = Annotated[int, PlainValidator(lambda v: _int32(v))]
 
 Opt = Annotated[T | None, BeforeValidator(_no_null)]

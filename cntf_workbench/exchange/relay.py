@@ -14,6 +14,7 @@ and the part is listed as estimated.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 
 from cntf_workbench.errors import CntfError
@@ -467,6 +468,7 @@ def simulate(
     factors: FactorTable | None = None,
     inspect: bool = True,
     keys: dict | None = None,
+    timings: dict | None = None,
 ):
     """Run one PULL through the bucket relay.
 
@@ -487,6 +489,8 @@ def simulate(
         Record exposure by decoding every delivered message.
     keys : dict, optional
         ``{firm_id: Ed25519PrivateKey}``; derived from the firm ids when omitted.
+    timings : dict, optional
+        Filled with ``setup_s`` (building the firms) and ``pull_s`` (the PULL) [s].
 
     Returns
     -------
@@ -495,6 +499,7 @@ def simulate(
     from cntf_workbench.exchange.metrics import RunResult
     from cntf_workbench.exchange.parties import build
 
+    begun = time.perf_counter()
     bus = Bus(inspect=inspect)
     firms = build(
         net,
@@ -507,8 +512,14 @@ def simulate(
         run_id=run_id,
     )
     firm_id, item = product if product is not None else net.final_products()[0]
+    if firm_id in (faults or {}):
+        raise ValueError(f"the requesting final maker {firm_id} cannot be a failing firm")
+    started = time.perf_counter()
     firms[firm_id].start(item, bus)
     bus.run()
+    if timings is not None:  # wall-clock of set-up and of the PULL itself, for benchmarks
+        timings["setup_s"] = started - begun
+        timings["pull_s"] = time.perf_counter() - started
     state = firms[firm_id].result(item)
     return RunResult.from_run(
         "relay",
