@@ -52,6 +52,14 @@ class Upload(StrEnum):
     stage = "stage"
 
 
+class Lang(StrEnum):
+    ja = "ja"
+    en = "en"
+
+
+LangOpt = Annotated[Lang, typer.Option("--lang", help="表示の言語: ja（日本語）, en（English）")]
+
+
 class Spec(StrEnum):
     v3 = "3"
     v2 = "2"
@@ -137,6 +145,7 @@ def simulate_cmd(
     ] = Upload.process,
     data: DataOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON で出力")] = False,
+    lang: LangOpt = Lang.ja,
 ) -> None:
     try:
         net = _network(data)
@@ -156,8 +165,21 @@ def simulate_cmd(
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
-    from cntf_workbench.exchange.metrics import MODEL_JA
+    from cntf_workbench.exchange.metrics import MODEL_EN, MODEL_JA
 
+    if lang == Lang.en:
+        typer.echo(f"Model: {MODEL_EN[result.model]}  product: {summary['product']}")
+        typer.echo(f"CFP: {summary['total_kg_co2e']:.3f} kg-CO2e/unit")
+        typer.echo(f"Primary data share: {summary['primary_data_share']:.1%}")
+        typer.echo(f"Messages: {summary['messages']}  bytes: {summary['bytes']:,}")
+        typer.echo(
+            f"Longest hop chain: {summary['hops']}  time to answer: "
+            f"{summary['latency_hours']:.0f} h"
+        )
+        typer.echo(f"Private items visible to others: {summary['exposure']}")
+        if summary["estimated"]:
+            typer.echo(f"Estimated from secondary data: {', '.join(summary['estimated'])}")
+        return
     typer.echo(f"モデル: {MODEL_JA[result.model]}　製品: {summary['product']}")
     typer.echo(f"CFP: {summary['total_kg_co2e']:.3f} kg-CO2e/単位")
     typer.echo(f"一次データ比率: {summary['primary_data_share']:.1%}")
@@ -180,6 +202,7 @@ def compare_cmd(
     ] = None,
     data: DataOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON で出力")] = False,
+    lang: LangOpt = Lang.ja,
 ) -> None:
     from cntf_workbench.exchange import central, metrics, relay
 
@@ -200,7 +223,8 @@ def compare_cmd(
             json.dumps({"relay": r.summary(), "central": c.summary()}, ensure_ascii=False, indent=2)
         )
         return
-    typer.echo(metrics.compare(r, c, tier3).to_string())
+    table = metrics.compare(r, c, tier3, lang=lang.value).astype(object)
+    typer.echo(table.map(lambda v: f"{v:,.6g}" if isinstance(v, float) else str(v)).to_string())
 
 
 @exchange_app.command("pact", help="署名付きの PACT ProductFootprint（JSON）を書き出します")

@@ -116,3 +116,12 @@ def test_verify_with_a_keyring_catches_an_impostor(tmp_path):
         json.dumps({signer: signing.public_key_b64(signing.generate_key(b"\x02" * 32))})
     )
     assert run("verify", str(out), "--keyring", str(ring)).exit_code == 1
+
+
+def test_english_output():
+    result = run("compare", "--tier3", "WND", "--lang", "en")
+    assert result.exit_code == 0
+    assert "bucket relay" in result.output and "private items visible to others" in result.output
+    assert "バケツリレー" not in result.output
+    sim = run("simulate", "--model", "relay", "--lang", "en")
+    assert "Primary data share" in sim.output and "一次データ" not in sim.output

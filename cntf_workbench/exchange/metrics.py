@@ -19,6 +19,19 @@ from cntf_workbench.exchange.network import Network
 from cntf_workbench.trace import Footprint
 
 MODEL_JA: dict[str, str] = {"relay": "バケツリレー（1対1）", "central": "中央集約（多対1）"}
+MODEL_EN: dict[str, str] = {"relay": "bucket relay (1-to-1)", "central": "central (many-to-1)"}
+
+_ROWS_EN: dict[str, str] = {
+    "CFP [kg-CO2e/単位]": "CFP [kg-CO2e/unit]",
+    "CFP [g-CO2e/単位]（グラムに丸め）": "CFP [g-CO2e/unit] (rounded to the gram)",
+    "一次データ比率": "primary data share",
+    "メッセージ数": "messages",
+    "バイト数": "bytes",
+    "最長ホップ数": "longest hop chain",
+    "回答までの時間 [h]": "time to answer [h]",
+    "他社に見えた非公開項目数": "private items visible to others",
+    "二次データで代替した製品数": "products estimated from secondary data",
+}
 
 ITEM_KIND_JA: dict[str, str] = {
     "pcf": "製品CFP",
@@ -176,8 +189,10 @@ class RunResult:
         }
 
 
-def compare(relay: RunResult, central: RunResult, tier3: str | None = None) -> pd.DataFrame:
-    """The two models side by side (Japanese row names).
+def compare(
+    relay: RunResult, central: RunResult, tier3: str | None = None, lang: str = "ja"
+) -> pd.DataFrame:
+    """The two models side by side (Japanese row names; English with ``lang="en"``).
 
     Parameters
     ----------
@@ -214,6 +229,17 @@ def compare(relay: RunResult, central: RunResult, tier3: str | None = None) -> p
         )
     frame = pd.DataFrame(rows, index=[MODEL_JA["relay"], MODEL_JA["central"]]).T
     frame.index.name = "指標"
+    if lang == "en":
+        frame = frame.rename(
+            index=lambda r: _ROWS_EN.get(
+                r,
+                r.replace(
+                    " の改善が最終製品に届くまで [h]", ": improvement reaches the final figure [h]"
+                ),
+            ),
+            columns={MODEL_JA[k]: MODEL_EN[k] for k in MODEL_JA},
+        )
+        frame.index.name = "metric"
     return frame
 
 
