@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test lint format bench clean
+.PHONY: lab test lint format bench clean book
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rollup.py
+
+# Course site (Jupyter Book 2 / mystmd): every notebook executed, offline theme book/theme, to _build/html.
+book: $(STAMP)
+	$(BIN)/python -c "from cntf_workbench.course import stage_book; stage_book()"
+	PATH="$(CURDIR)/$(BIN):$$PATH" JUPYTER_CONFIG_PATH="$(CURDIR)/book/jupyter" $(BIN)/jupyter-book build --html --execute
 
 clean:
 	rm -rf $(VENV) build dist

@@ -26,6 +26,7 @@ from cntf_workbench.cfp import (
 )
 from cntf_workbench.cli_chain import chain_app
 from cntf_workbench.cli_common import fail
+from cntf_workbench.cli_course import course_app
 from cntf_workbench.cli_exchange import exchange_app
 from cntf_workbench.cli_survey import survey_app
 from cntf_workbench.errors import CntfError
@@ -47,6 +48,7 @@ app.add_typer(cfp_app, name="cfp")
 app.add_typer(chain_app, name="chain")
 app.add_typer(survey_app, name="survey")
 app.add_typer(exchange_app, name="exchange")
+app.add_typer(course_app, name="course")
 
 
 class OutputFormat(StrEnum):

@@ -18,12 +18,18 @@ Usage in a notebook::
 
 ``check`` returns a ``CheckResult`` (shown as coloured Markdown in Jupyter) and never raises on
 a wrong answer; ``assert_right`` / ``assert_wrong`` are for self-tests of the exercise itself.
+
+Student copies (``cntf course student-version``) call ``student_mode()`` in their first code
+cell; from then on ``solution()`` shows a note instead of the answer, while ``check()`` and
+``hint()`` work as before. Setting the environment variable ``CNTF_STUDENT_MODE=1`` (e.g. on a
+JupyterHub) has the same effect for every kernel.
 """
 
 from __future__ import annotations
 
 import enum
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,6 +96,39 @@ class Hint:
 
     def __str__(self) -> str:
         return self.text
+
+
+STUDENT_MODE_ENV = "CNTF_STUDENT_MODE"
+"""Environment variable that switches student mode on for every kernel (``1``, ``true``, ``yes``)."""
+
+STUDENT_NOTE = (
+    "**解答例は受講者用の版では表示されません。** `check()` で答え合わせをし、"
+    "`hint()` でヒントを見てください。それでも分からないときは講師に質問してください。"
+)
+"""What ``Exercise.solution()`` shows in student mode."""
+
+_student_mode = False
+
+
+def student_mode(enabled: bool = True) -> None:
+    """Switch student mode on (or off) for this kernel.
+
+    In student mode ``Exercise.solution()`` returns ``STUDENT_NOTE`` instead of the solution;
+    ``check()`` and ``hint()`` are unchanged.
+
+    Parameters
+    ----------
+    enabled : bool
+        ``True`` hides solutions, ``False`` shows them again (a teacher's own kernel).
+    """
+    global _student_mode
+    _student_mode = bool(enabled)
+
+
+def is_student_mode() -> bool:
+    """Whether solutions are hidden (``student_mode()`` was called, or ``CNTF_STUDENT_MODE`` is set)."""
+    env = os.environ.get(STUDENT_MODE_ENV, "").strip().lower()
+    return _student_mode or env in {"1", "true", "yes", "on"}
 
 
 def _is_placeholder(answer: Any) -> bool:
@@ -185,7 +224,9 @@ class Exercise:
         return Hint(f"**ヒント {n}/{len(self.hints)}**: {self.hints[n - 1]}")
 
     def solution(self) -> Hint:
-        """The solution, as Markdown."""
+        """The solution, as Markdown (a note instead of it in student mode)."""
+        if is_student_mode():
+            return Hint(STUDENT_NOTE)
         return Hint(f"**解答例**\n\n{self.solution_text}")
 
     def assert_right(self, answer: Any) -> None:
@@ -199,4 +240,14 @@ class Exercise:
         assert result.status is Status.WRONG, str(result)
 
 
-__all__ = ["CheckResult", "Exercise", "Hint", "Status", "____"]
+__all__ = [
+    "STUDENT_MODE_ENV",
+    "STUDENT_NOTE",
+    "CheckResult",
+    "Exercise",
+    "Hint",
+    "Status",
+    "____",
+    "is_student_mode",
+    "student_mode",
+]
