@@ -60,3 +60,14 @@ def test_non_editable_install_loads_data(wheel, tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "5"
+
+
+def test_the_pact_notice_is_shipped_visibly():
+    """The PACT licence asks for a reasonably visible notice: NOTICE carries the module's text."""
+    from pathlib import Path
+
+    from cntf_workbench.exchange import pact
+
+    root = Path(__file__).parent.parent
+    assert pact.NOTICE.strip() in (root / "NOTICE").read_text(encoding="utf-8")
+    assert "NOTICE" in (root / "README.md").read_text(encoding="utf-8")

@@ -500,11 +500,15 @@ class Platform:
                 edges.append(
                     (f"{fid}:{lk.item_code}", f"{lk.supplier}:{lk.supplier_item}", lk.quantity)
                 )
-        # a product whose maker did not upload: the database factor of its category
+        # a product whose maker did not upload, and that an uploaded firm buys: the database
+        # factor of its category (products nobody buys need no estimate)
+        bought = {(lk.supplier, lk.supplier_item) for group in links_of.values() for lk in group}
         for fid in self.registry:
             if fid in self.uploads:
                 continue
             for item in self.registry[fid]:
+                if (fid, item) not in bought:
+                    continue
                 product = self.catalogue[(fid, item)]
                 rows = purchased_rows(
                     Link(item, item, fid, item, 1.0, product.unit, "推計"),

@@ -259,7 +259,8 @@ def robustness(
     seed: int = 0,
     product: tuple[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Both models with k randomly failing firms (never the final maker).
+    """Both models with k randomly failing firms of the product's supply chain (never the final
+    maker).
 
     Parameters
     ----------
@@ -284,7 +285,8 @@ def robustness(
 
     product = product if product is not None else net.final_products()[0]
     base = relay.simulate(net, product, inspect=False).total_kg_co2e
-    candidates = sorted(set(net.firms["firm_id"]) - {product[0]})
+    # firms of the product's supply chain (a failure elsewhere changes nothing)
+    candidates = sorted({f for f, _i in net.upstream(*product)} - {product[0]})
     rng = random.Random(seed)
     rows = []
     for k in ks:

@@ -181,3 +181,11 @@ def test_messages_are_pact_events(runs):
     c = runs[(COOKER, "central")]
     assert (c.deliveries["kind"] == "Upload").sum() == 10
     assert json.dumps(r.summary())  # JSON-ready
+
+
+def test_a_failure_outside_the_supply_chain_changes_nothing(net, runs):
+    """MKB (the other group's final maker) does not upload: nobody buys its product, so the
+    platform needs no estimate for it and the cooker's figure is unchanged."""
+    base = runs[(COOKER, "central")]
+    c = central.simulate(net, COOKER, faults={"MKB": "silent"})
+    assert c.total_kg_co2e == base.total_kg_co2e and c.estimated == []
