@@ -59,7 +59,7 @@ def test_robustness_to_failing_firms(net):
     assert set(table["model"]) == {"relay", "central"}
     zero = table[table["k"] == 0]
     assert (zero["deviation"].abs() < 1e-12).all()
-    for (k, t), g in table.groupby(["k", "trial"]):
+    for (_k, _t), g in table.groupby(["k", "trial"]):
         r, c = g[g["model"] == "relay"].iloc[0], g[g["model"] == "central"].iloc[0]
         assert abs(r["total_kg_co2e"] - c["total_kg_co2e"]) < 1e-6
         assert r["estimated"] == c["estimated"]
@@ -72,10 +72,13 @@ def test_robustness_to_failing_firms(net):
     tiers=st.integers(min_value=2, max_value=5),
     seed=st.integers(min_value=0, max_value=10_000),
     k=st.integers(min_value=0, max_value=2),
-    mode=st.sampled_from(["silent", "refuse", "invalid", "late"]),
+    mode=st.sampled_from(["refuse", "invalid"]),
     granularity=st.sampled_from(["total", "stage", "process"]),
 )
 def test_relay_total_equals_central_total_on_random_networks(n, tiers, seed, k, mode, granularity):
+    """Same data, same total — also when firms refuse or answer with invalid footprints. (Faults
+    that are about time — silent, late — can make a relay lose more than the platform: a shared
+    supplier works to the first customer's deadline; see the next test.)"""
     if n < tiers:
         return
     net = synthetic(n, 3 * n, tiers=tiers, seed=seed, granularities=(granularity,))
@@ -88,3 +91,24 @@ def test_relay_total_equals_central_total_on_random_networks(n, tiers, seed, k, 
     assert r.estimated == c.estimated
     assert r.primary_data_share == pytest.approx(c.primary_data_share, abs=1e-9)
     assert r.total_kg_co2e > 0
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(min_value=6, max_value=30),
+    seed=st.integers(min_value=0, max_value=10_000),
+    mode=st.sampled_from(["silent", "late"]),
+)
+def test_timing_faults_are_estimated_never_zero_in_either_model(n, seed, mode):
+    net = synthetic(n, 3 * n, tiers=4, seed=seed)
+    product = net.final_products()[0]
+    chain = sorted({f for f, _i in net.upstream(*product)} - {product[0]})
+    if not chain:
+        return
+    failing = chain[seed % len(chain)]
+    base = relay.simulate(net, product, inspect=False)
+    for sim in (relay.simulate, central.simulate):
+        r = sim(net, product, faults={failing: mode}, inspect=False)
+        assert r.estimated, "a failing firm of the chain leaves an estimate"
+        assert r.total_kg_co2e > 0
+        assert r.primary_data_share <= base.primary_data_share + 1e-12
