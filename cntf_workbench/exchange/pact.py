@@ -289,6 +289,10 @@ def _no_null(value: Any) -> Any:
 
 
 def _unique(value: list) -> list:
+    if all(isinstance(v, str) for v in value):  # the common case: ids, URNs, names
+        if len(set(value)) != len(value):
+            raise _fail("pact_unique", "重複のない配列 (uniqueItems) が必要です")
+        return value
     seen = [
         json.dumps(
             v.model_dump(mode="json", by_alias=True, exclude_unset=True)
