@@ -3,6 +3,10 @@
 Exit codes of ``validate``: 0 the export is clean, 1 problems were found (one line each, with
 行/列), 2 the file cannot be read as a survey export (one line, no traceback). ``form`` and
 ``compare`` exit 0, or 2 with one Japanese line on bad input.
+
+``--lang en`` (validate, form, compare; categorize, report and code too): outputs and summary
+lines in English from the codebook's English labels and :mod:`cntf_workbench.survey.i18n`;
+JSON keys stay the same; error lines stay Japanese.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ import typer
 
 from cntf_workbench.cli_common import fail
 from cntf_workbench.cli_survey_code import CODE_HELP, code_cmd
-from cntf_workbench.cli_survey_text import categorize_cmd, report_cmd
+from cntf_workbench.cli_survey_text import LangOpt, categorize_cmd, report_cmd
 from cntf_workbench.errors import CntfError
 from cntf_workbench.survey.codebook import load_codebook, previous_codebook
 from cntf_workbench.survey.generate import generate_export, generate_wave, write_export
+from cntf_workbench.survey.i18n import Lang, t
 from cntf_workbench.survey.io import SurveyProblemsError, load_responses
 
 survey_app = typer.Typer(
@@ -81,8 +86,10 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="最初の問題で止める（既定: すべての問題を一覧）")
     ] = False,
+    lang: LangOpt = Lang.ja,
 ) -> None:
     """エクスポートを検証し、問題を1件1行（行・列つき）で表示します。"""
+    lang = Lang(lang).value
     try:
         book = load_codebook(codebook)
         data = load_responses(file, codebook=book, strict=strict)
@@ -91,12 +98,18 @@ def validate(
         raise typer.Exit(code=1) from None
     except CntfError as exc:
         fail(exc)
-    for line in data.problem_lines():
+    for line in data.problem_lines(lang):
         typer.echo(line)
-    valid = len(data.responses)
     typer.echo(
-        f"検証結果: {data.n_rows} 件中 有効 {valid} 件、問題 {len(data.problems)} 件"
-        f"（{file}, 文字コード {data.encoding}）"
+        t(
+            "cli.validate.summary",
+            lang,
+            n=data.n_rows,
+            valid=len(data.responses),
+            problems=len(data.problems),
+            file=file,
+            encoding=data.encoding,
+        )
     )
     if not data.ok:
         raise typer.Exit(code=1)
@@ -109,27 +122,28 @@ def form(
     rows: Annotated[
         int, typer.Option("--rows", help="Excel 回答シートで入力規則を付ける行数", min=1)
     ] = 300,
+    lang: LangOpt = Lang.ja,
 ) -> None:
     """コードブックから、印刷用の調査票（HTML）、Excel 回答シート、Google フォーム作成スクリプトを書き出します。"""
     from cntf_workbench.survey.forms import form_plan, write_forms
 
+    lang = Lang(lang).value
     try:
         book = load_codebook(codebook)
         if output.exists() and not output.is_dir():
             raise CntfError("出力先はフォルダを指定してください", file=output)
-        paths = write_forms(output, book, rows=rows)
-        notes = form_plan(book).notes
+        paths = write_forms(output, book, rows=rows, lang=lang)
+        notes = form_plan(book, lang).notes
     except CntfError as exc:
         fail(exc)
     except OSError as exc:
         typer.echo(f"書き出せません: {output}（{exc.strerror or exc}）", err=True)
         raise typer.Exit(code=2) from None
-    names = {"html": "印刷用の調査票", "xlsx": "Excel 回答シート", "gs": "Google Apps Script"}
-    typer.echo(f"{book.title}（{len(book.questions)} 問）のフォームを書き出しました:")
+    typer.echo(t("cli.form.done", lang, title=book.title_in(lang), n=len(book.questions)))
     for kind, path in paths.items():
-        typer.echo(f"  {names[kind]}: {path}")
+        typer.echo(f"  {t(f'cli.form.kind.{kind}', lang)}: {path}")
     for note in notes:
-        typer.echo(f"  注意（Google フォーム）: {note}")
+        typer.echo(t("cli.form.note", lang, note=note))
 
 
 class CompareFormat(StrEnum):
@@ -171,10 +185,12 @@ def compare(
         list[str] | None,
         typer.Option("--by", help="群別にも比較する属性の設問 id（例 chain_position。複数可）"),
     ] = None,
+    lang: LangOpt = Lang.ja,
 ) -> None:
     """2回の調査を設問ごとに比べ、割合の変化・検定（p 値）・効果量を表示します。"""
     from cntf_workbench.survey import compare as cp
 
+    lang = Lang(lang).value
     try:
         book = load_codebook(codebook)
         if old_codebook is not None:
@@ -183,57 +199,73 @@ def compare(
             old_book = previous_codebook(book) or book
         old_data = load_responses(old, codebook=old_book)
         new_data = load_responses(new, codebook=book)
-        for name, data in (("前回", old_data), ("今回", new_data)):
+        for name, data in (("wave.old", old_data), ("wave.new", new_data)):
             if not data.problems.empty:
-                typer.echo(
-                    f"注意: {name}の回答の {len(data.problems)} 件の問題がある行を除いて比較します"
-                    "（cntf survey validate で確認できます）",
-                    err=True,
-                )
+                wave = t(name, lang)
+                note = t("cli.compare.dropped_rows", lang, wave=wave, n=len(data.problems))
+                typer.echo(note, err=True)
         result = cp.compare_waves(old_data, new_data, alpha=alpha, threshold=threshold)
         groups = [
             cp.compare_by_group(old_data, new_data, g, result.alignment, alpha, threshold)
             for g in by or []
         ]
         if output is not None:
-            _write_comparison(output, result, groups)
+            _write_comparison(output, result, groups, lang)
     except CntfError as exc:
         fail(exc)
     except OSError as exc:
         typer.echo(f"書き出せません: {output}（{exc.strerror or exc}）", err=True)
         raise typer.Exit(code=2) from None
     if fmt is CompareFormat.json:
-        records = result.to_records() + [r for g in groups for r in g.to_records()]
+        records = result.to_records(lang) + [r for g in groups for r in g.to_records(lang)]
         typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
-    tested = result.results["question"].nunique()
-    sig = result.significant()
+    old_label, new_label = result.wave_labels(lang)
     typer.echo(
-        f"{result.old_label}（{len(old_data.responses)} 人）→ {result.new_label}"
-        f"（{len(new_data.responses)} 人）: 比較した設問 {tested}、"
-        f"有意な変化 {len(sig)} 件（p < {alpha:g}、複数選択は Holm 補正）"
+        t(
+            "cli.compare.head",
+            lang,
+            old=old_label,
+            n_old=len(old_data.responses),
+            new=new_label,
+            n_new=len(new_data.responses),
+            tested=result.results["question"].nunique(),
+            sig=len(result.significant()),
+            alpha=f"{alpha:g}",
+        )
     )
-    for line in result.summary_ja():
+    for line in result.summary(lang):
         typer.echo(f"  {line}")
     for g in groups:
-        lines = g.summary_ja()
-        typer.echo(f"群別（{g.results['by'].iloc[0] if len(g.results) else ''}）: {len(lines)} 件")
+        lines = g.summary(lang)
+        by = g.results["by"].iloc[0] if len(g.results) else ""
+        typer.echo(t("cli.compare.group", lang, by=by, n=len(lines)))
         for line in lines:
             typer.echo(f"  {line}")
-    table = result.alignment.table()
+    table = result.alignment.table(lang)
+    status = "status_ja" if lang == "ja" else "status_en"
+
+    def status_line(r) -> str:
+        return t("cli.compare.status", lang, q=r["question"], status=r[status], reason=r["reason"])
+
     off = table[~table["status"].isin(["aligned", "coarsened"])]
     if len(off):
-        typer.echo("比較しない設問:")
-        for r in off.itertuples(index=False):
-            typer.echo(f"  {r.question}: {r.status_ja}（{r.reason}）")
-    coarse = table[table["status"] == "coarsened"]
-    for r in coarse.itertuples(index=False):
-        typer.echo(f"  {r.question}: {r.status_ja}（{r.reason}）")
+        typer.echo(t("cli.compare.off", lang))
+        for r in off.to_dict("records"):
+            typer.echo(status_line(r))
+    for r in table[table["status"] == "coarsened"].to_dict("records"):
+        typer.echo(status_line(r))
     if output is not None:
-        typer.echo(f"結果を書き出しました: {output}")
+        typer.echo(t("cli.compare.written", lang, path=output))
 
 
-def _write_comparison(output: Path, result, groups) -> None:
+def _localized_frame(result, frame):
+    import pandas as pd
+
+    return pd.DataFrame(result.localized_rows(frame, "en"), columns=frame.columns)
+
+
+def _write_comparison(output: Path, result, groups, lang: str = "ja") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -242,19 +274,22 @@ def _write_comparison(output: Path, result, groups) -> None:
     from cntf_workbench.survey import compare as cp
     from cntf_workbench.survey.report import safe_csv
 
+    def shown(comparison, frame):
+        return frame if lang == "ja" else _localized_frame(comparison, frame)
+
     output.mkdir(parents=True, exist_ok=True)
     (output / "comparison.json").write_text(
-        json.dumps(result.to_records(), ensure_ascii=False, indent=2), encoding="utf-8"
+        json.dumps(result.to_records(lang), ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    safe_csv(result.results, output / "comparison.csv")
-    safe_csv(result.shares_display(), output / "shares.csv")
-    safe_csv(result.alignment.table(), output / "alignment.csv")
+    safe_csv(shown(result, result.results), output / "comparison.csv")
+    safe_csv(shown(result, result.shares_display()), output / "shares.csv")
+    safe_csv(result.alignment.table(lang), output / "alignment.csv")
     for g in groups:
         if len(g.results):
             name = g.results["by"].iloc[0]
-            safe_csv(g.results, output / f"comparison_by_{name}.csv")
-            safe_csv(g.shares_display(), output / f"shares_by_{name}.csv")
-    fig = cp.shift_chart(result)
+            safe_csv(shown(g, g.results), output / f"comparison_by_{name}.csv")
+            safe_csv(shown(g, g.shares_display()), output / f"shares_by_{name}.csv")
+    fig = cp.shift_chart(result, lang=lang)
     fig.savefig(output / "shift_chart.png", dpi=110, bbox_inches="tight")
     plt.close(fig)
 

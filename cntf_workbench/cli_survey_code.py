@@ -3,7 +3,8 @@
 A plain function with typer ``Annotated`` options, registered in :mod:`cntf_workbench.cli_survey`
 with ``survey_app.command("code", help=CODE_HELP)(code_cmd)``. Every input error (unreadable
 table, missing column, a rule that cannot be parsed — with file, line and token) prints one
-Japanese line on stderr and exits with 2; input files are only read.
+Japanese line on stderr and exits with 2; input files are only read. ``--lang en`` prints the
+summary lines in English (code names are the rule file's and stay as written).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import Annotated
 import typer
 
 from cntf_workbench.cli_common import fail
+from cntf_workbench.cli_survey_text import LangOpt
 from cntf_workbench.errors import CntfError
+from cntf_workbench.survey.i18n import Lang, t
 
 CODE_HELP = (
     "KH Coder のコーディングルール（.cod）で自由記述をコード化し、0/1 の列を加えた CSV を書きます"
@@ -65,12 +68,14 @@ def code_cmd(
             "--summary-json", help="集計の JSON（counts、--by があれば crosstab と chi2）"
         ),
     ] = None,
+    lang: LangOpt = Lang.ja,
 ) -> None:
     """自由記述を KH Coder のコーディングルールでコード化し、コードごとの 0/1 列を加えて CSV に書きます。"""
     from cntf_workbench.survey import coding as cd
     from cntf_workbench.survey.io import read_raw
     from cntf_workbench.survey.report import ReportError, safe_csv
 
+    lang = Lang(lang).value
     try:
         for target in (output, summary_json):
             if target is not None and _same_file(file, target):
@@ -108,23 +113,21 @@ def code_cmd(
         typer.echo(f"書き出せません: {exc.filename or output}（{exc.strerror or exc}）", err=True)
         raise typer.Exit(code=2) from None
     for note in ruleset.notes():
-        typer.echo(f"注意: {note}（docs/khcoder-mapping.md）", err=True)
+        typer.echo(t("cli.code.note", lang, note=note), err=True)
     renamed = [n for n in ruleset.names if n in frame.columns]
     if renamed:
-        typer.echo(
-            f"注意: 入力の列と同じ名前のコードは「名前（コード）」の列にしました: {', '.join(renamed)}",
-            err=True,
-        )
-    typer.echo(f"{len(frame)} 件を {len(ruleset)} 個のコードでコード化しました → {output}")
+        typer.echo(t("cli.code.renamed", lang, names=", ".join(renamed)), err=True)
+    typer.echo(t("cli.code.done", lang, n=len(frame), k=len(ruleset), path=output))
     for name in ruleset.names:
-        line = f"  {name}: {int(result.counts[name])} 件"
+        line = t("cli.code.count", lang, name=name, count=int(result.counts[name]))
         if result.chi2 is not None and result.p_value is not None:
             stat = result.chi2[name]
             if not math.isnan(stat):
-                line += f"（χ² = {stat:.3f}{cd.significance(result.p_value[name])}）"
+                sig = cd.significance(result.p_value[name])
+                line += t("cli.code.chi2", lang, stat=stat, sig=sig)
         typer.echo(line)
     if summary_json is not None:
-        typer.echo(f"集計: {summary_json}")
+        typer.echo(t("cli.code.summary", lang, path=summary_json))
 
 
 __all__ = ["CODE_HELP", "code_cmd"]

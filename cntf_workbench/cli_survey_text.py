@@ -3,7 +3,8 @@
 Plain functions with typer ``Annotated`` options, registered in :mod:`cntf_workbench.cli` with
 ``survey_app.command("categorize")(categorize_cmd)`` and
 ``survey_app.command("report")(report_cmd)``. Every input error prints one Japanese line on
-stderr and exits with 2; input files are only read.
+stderr and exits with 2; input files are only read. ``--lang en`` writes the outputs and the
+summary lines in English (:mod:`cntf_workbench.survey.i18n`); error lines stay Japanese.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ import typer
 
 from cntf_workbench.cli_common import fail
 from cntf_workbench.errors import CntfError
+from cntf_workbench.survey.i18n import Lang, t
+
+#: ``--lang ja|en`` (output language; help and errors stay Japanese-first).
+LangOpt = Annotated[Lang, typer.Option("--lang", help=t("cli.lang_help", "ja"))]
 
 RulesOpt = Annotated[
     Path | None,
@@ -75,11 +80,15 @@ def categorize_cmd(
     rules: RulesOpt = None,
     taxonomy: TaxonomyOpt = None,
     examples: ExamplesOpt = None,
+    lang: LangOpt = Lang.ja,
 ) -> None:
     """自由記述を困りごと（P1〜P8 / other）に分類し、入力の全列に pain_point, category, basis を加えて CSV に書きます。"""
     from cntf_workbench.survey import codebook as cb
     from cntf_workbench.survey.io import read_raw
     from cntf_workbench.survey.report import ReportError, safe_csv
+    from cntf_workbench.survey.taxonomy import localize_coded
+
+    lang = Lang(lang).value
 
     try:
         if _same_file(file, output):
@@ -103,9 +112,9 @@ def categorize_cmd(
                 file=file,
                 column=column,
             )
-        coded = _categorizer(rules, taxonomy, examples).categorize(
-            frame[header].tolist(), progress=progress
-        )
+        cat = _categorizer(rules, taxonomy, examples)
+        coded = cat.categorize(frame[header].tolist(), progress=progress)
+        coded = localize_coded(coded, cat.taxonomy, lang)
         out = frame.copy()
         for col in ("pain_point", "category", "basis"):
             out[col] = coded[col].to_numpy()
@@ -115,7 +124,7 @@ def categorize_cmd(
         fail(exc)
     counts = out["pain_point"].value_counts()
     summary = ", ".join(f"{k} {v}" for k, v in counts.items())
-    typer.echo(f"{len(out)} 件を分類しました（{summary}）→ {output}")
+    typer.echo(t("cli.categorize.done", lang, n=len(out), summary=summary, path=output))
 
 
 def report_cmd(
@@ -141,34 +150,35 @@ def report_cmd(
         Path | None,
         typer.Option("--previous", help="前回の調査の回答（「前回調査からの変化」の節を加える）"),
     ] = None,
+    lang: LangOpt = Lang.ja,
 ) -> None:
     """回答を読み込み、自由記述を分類して課題レポート（HTML・XLSX・PPTX・CSV）を書きます。"""
     from cntf_workbench.survey.codebook import load_codebook, previous_codebook
     from cntf_workbench.survey.io import load_responses
     from cntf_workbench.survey.report import ReportError, build_report, write_report
 
+    lang = Lang(lang).value
+
     try:
         if _same_file(file, output):
             raise ReportError("出力先が入力ファイルと同じです", file=output)
         data = load_responses(file, codebook=codebook, strict=False)
         if not data.problems.empty:
-            typer.echo(
-                f"注意: {len(data.problems)} 件の問題がある行を除いて集計します"
-                "（cntf survey validate で確認できます）",
-                err=True,
-            )
+            typer.echo(t("cli.report.dropped_rows", lang, n=len(data.problems)), err=True)
         cat = _categorizer(rules, taxonomy, examples)
         prev = None
         if previous is not None:
             book = load_codebook(codebook)
             prev = load_responses(previous, codebook=previous_codebook(book) or book, strict=False)
-        report = build_report(data, cat, threshold=threshold, progress=progress, previous=prev)
+        report = build_report(
+            data, cat, threshold=threshold, progress=progress, previous=prev, lang=lang
+        )
         paths = write_report(report, output, progress=progress)
     except CntfError as exc:
         fail(exc)
-    typer.echo(f"回答者 {report.n_respondents} 人の課題レポートを書きました:")
+    typer.echo(t("cli.report.done", lang, n=report.n_respondents))
     for kind, path in paths.items():
         typer.echo(f"  {kind}: {path}")
 
 
-__all__ = ["categorize_cmd", "report_cmd"]
+__all__ = ["LangOpt", "categorize_cmd", "report_cmd"]

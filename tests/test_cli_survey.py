@@ -229,3 +229,108 @@ def test_report_with_previous_wave_adds_the_change_section(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "前回調査からの変化" in (out / "issue_report.html").read_text(encoding="utf-8")
+
+
+# --- --lang en -------------------------------------------------------------------------------------
+
+
+def _has_japanese(text: object) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in str(text))
+
+
+def test_validate_lang_en_summary_and_problem_lines(tmp_path):
+    messy, _ = inject_problems(generate_export(20, seed=3))
+    path = write_export(messy, tmp_path / "messy.csv")
+    ja = run("validate", path)
+    en = run("validate", path, "--lang", "en")
+    assert ja.exit_code == en.exit_code == 1
+    assert len(ja.output.splitlines()) == len(en.output.splitlines())
+    assert en.output.splitlines()[-1].startswith("Validation: ")
+    assert "検証結果" in ja.output.splitlines()[-1]
+    problem = en.output.splitlines()[0]
+    assert problem.startswith(("row ", "header")) and ", column “" in problem and ": [" in problem
+
+
+def test_lang_rejects_other_languages():
+    result = run("validate", SURVEYS / "sample_responses.csv", "--lang", "fr")
+    assert result.exit_code == 2
+
+
+def test_form_lang_en_writes_english_forms_that_validate(tmp_path):
+    from openpyxl import load_workbook
+
+    from cntf_workbench.survey.codebook import load_codebook
+
+    book = load_codebook()
+    result = run("form", "-o", tmp_path / "forms", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Wrote the forms of {book.title_en}")
+    assert not _has_japanese(result.output.replace(str(tmp_path), ""))
+    html = (tmp_path / "forms" / "questionnaire.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and book["calc_status"].text_en in html
+    gs = (tmp_path / "forms" / "create_form.gs").read_text(encoding="utf-8")
+    assert book["calc_status"].text_en in gs
+    sheet = tmp_path / "forms" / "answer_sheet.xlsx"
+    wb = load_workbook(sheet)
+    ws = wb.worksheets[0]
+    ws.cell(row=2, column=1, value="E1")
+    for j, q in enumerate(book.questions, start=2):
+        # "none" (No / None …) where there is one, so that no conditional question is due
+        label = q.label_of("en").get("none", q.options[0].label_en if q.options else "")
+        if q.type in ("single", "multi") and q.show_if is None:
+            ws.cell(row=2, column=j, value=label)
+        elif q.type == "likert5":
+            ws.cell(row=2, column=j, value=4)
+        elif q.type == "number":
+            ws.cell(row=2, column=j, value=3)
+    wb.save(sheet)
+    checked = run("validate", sheet, "--lang", "en")
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.startswith("Validation: 1 valid of 1 rows, 0 problems")
+
+
+def test_compare_lang_en_table_and_json(tmp_path):
+    old, new = SURVEYS / "sample_responses.csv", SURVEYS / "sample_responses_2027.csv"
+    table = run("compare", old, new, "--codebook", LATER, "--by", "chain_position", "--lang", "en")
+    assert table.exit_code == 0, table.output
+    assert table.output.startswith("2026 (120 respondents) → 2027 (140 respondents)")
+    assert "Questions not compared:" in table.output and "[Tier 2]" in table.output
+    assert not _has_japanese(table.output)
+    ja = json.loads(run("compare", old, new, "--codebook", LATER, "-f", "json").output)
+    out = tmp_path / "c"
+    en = run("compare", old, new, "--codebook", LATER, "-f", "json", "--lang", "en", "-o", out)
+    records = json.loads(en.output)
+    assert [set(r) for r in records] == [set(r) for r in ja]
+    assert [r["p_value"] for r in records] == [r["p_value"] for r in ja]
+    assert not any(_has_japanese(r["label"]) or _has_japanese(r["text"]) for r in records)
+    shares = (out / "shares.csv").read_text(encoding="utf-8-sig")
+    alignment = (out / "alignment.csv").read_text(encoding="utf-8-sig")
+    assert not _has_japanese(shares) and not _has_japanese(alignment)
+
+
+def test_report_lang_en(tmp_path):
+    from cntf_workbench.cli import app as cntf
+
+    out = tmp_path / "rep"
+    result = CliRunner().invoke(
+        cntf,
+        [
+            "survey",
+            "report",
+            str(SURVEYS / "sample_responses_2027.csv"),
+            "--codebook",
+            str(LATER),
+            "--previous",
+            str(SURVEYS / "sample_responses.csv"),
+            "-o",
+            str(out),
+            "--no-progress",
+            "--lang",
+            "en",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Wrote the issue report of 140 respondents:")
+    html = (out / "issue_report.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "Changes since the previous survey" in html
+    assert "前回調査からの変化" not in html

@@ -177,3 +177,14 @@ def test_khcoder_files_as_they_are(tmp_path):
     coded = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig", nrows=3)
     assert "死ぬ（コード）" in coded.columns  # the code 死ぬ beside the input column 死ぬ
     assert "注意" in result.output  # part-of-speech codes are approximations, said so
+
+
+def test_code_lang_en_summary(files, tmp_path):
+    table, rules = files
+    out = tmp_path / "coded.csv"
+    ja = run(table, "--rules", rules, "--column", "回答", "-o", out)
+    en = run(table, "--rules", rules, "--column", "回答", "-o", out, "--lang", "en")
+    assert ja.exit_code == en.exit_code == 0, en.output
+    assert en.output.startswith("Coded 4 rows with 2 codes → ")
+    assert "件" in ja.output and "件" not in en.output
+    assert len(en.output.splitlines()) == len(ja.output.splitlines())

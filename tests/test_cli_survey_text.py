@@ -124,3 +124,28 @@ def test_own_rules_and_malformed_rules(sample, tmp_path):
     result = runner.invoke(app, ["categorize", str(sample), "--rules", str(rules), "-o", str(out)])
     assert result.exit_code == 2
     assert "rules.txt" in result.output and "2行目" in result.output
+
+
+def test_categorize_lang_en_labels_only(sample, tmp_path):
+    ja_out, en_out = tmp_path / "ja.csv", tmp_path / "en.csv"
+    ja = runner.invoke(app, ["categorize", str(sample), "-o", str(ja_out), "--no-progress"])
+    en = runner.invoke(
+        app, ["categorize", str(sample), "-o", str(en_out), "--no-progress", "--lang", "en"]
+    )
+    assert ja.exit_code == en.exit_code == 0, en.output
+    assert en.output.startswith("Coded 120 answers (")
+    left = pd.read_csv(ja_out, dtype=str, keep_default_na=False)
+    right = pd.read_csv(en_out, dtype=str, keep_default_na=False)
+    assert list(left.columns) == list(right.columns)
+    assert left["pain_point"].equals(right["pain_point"])  # the same coding
+    inputs = [c for c in left.columns if c not in ("pain_point", "category", "basis")]
+    assert left[inputs].equals(right[inputs])  # answers as written
+    assert set(right["category"]) <= {
+        "",
+        "Visualisation",
+        "CO2 reduction",
+        "Data sharing",
+        "Visualisation, CO2 reduction",
+        "Visualisation, Data sharing",
+    }
+    assert right["basis"].str.match(r"^(rule|model|blank)").all()

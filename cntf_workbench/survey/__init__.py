@@ -2,7 +2,8 @@
 
 Layers: ``survey`` uses the common ground (``errors``, ``resources``) only, never ``cfp`` or
 ``exchange``. ``codebook`` ← ``io`` ← ``tabulate`` ← ``charts``; ``generate`` writes synthetic
-exports for teaching and tests.
+exports for teaching and tests. ``i18n`` (below ``codebook``) holds the Japanese and English
+messages of the reports, forms and CLI (``lang="en"`` / ``--lang en``; Japanese by default).
 """
 
 from cntf_workbench.survey.codebook import (

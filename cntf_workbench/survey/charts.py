@@ -6,6 +6,10 @@ Charts show shares, not counts, and follow the base-size rule of survey reportin
 fewer answers than the suppression threshold is not drawn (its shares would show a handful of
 members' answers), and the chart says which groups were left out. Count tables for publication
 use the cell suppression of ``tabulate.suppress`` instead.
+
+``likert_chart``, ``likert_by_group`` and ``option_bars`` take ``lang="en"`` for English labels
+(the codebook's ``text_en`` / ``label_en``); ``crosstab_chart`` draws the cross-tab's own
+(Japanese) labels.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import seaborn as sns
 
 from cntf_workbench import fonts
 from cntf_workbench.survey.codebook import Codebook
+from cntf_workbench.survey.i18n import t
 from cntf_workbench.survey.io import SurveyData
 from cntf_workbench.survey.tabulate import (
     DEFAULT_THRESHOLD,
@@ -37,8 +42,22 @@ def wrap_ja(text: str, width: int = 18) -> str:
     return "\n".join(text[i : i + width] for i in range(0, len(text), width)) or text
 
 
+def _wrap(text: str, width: int, lang: str) -> str:
+    """``wrap_ja`` for Japanese; English breaks at spaces (about 1.6 × ``width`` letters)."""
+    if lang == "ja":
+        return wrap_ja(text, width)
+    import textwrap
+
+    return textwrap.fill(str(text), int(width * 1.6)) or str(text)
+
+
 def _diverging(
-    ax: plt.Axes, shares: np.ndarray, labels: list[str], scale: list[str], ns: list[int]
+    ax: plt.Axes,
+    shares: np.ndarray,
+    labels: list[str],
+    scale: list[str],
+    ns: list[int],
+    lang: str = "ja",
 ) -> None:
     """Draw rows of 5 shares [-] centred on the middle of the neutral answer."""
     left = -(shares[:, 0] + shares[:, 1] + shares[:, 2] / 2)
@@ -71,8 +90,8 @@ def _diverging(
     lim = max(100.0, float(np.abs(ax.get_xlim()).max()))
     ax.set_xlim(-lim, lim)
     ticks = np.arange(-100, 101, 25)
-    ax.set_xticks(ticks, [f"{abs(t)}" for t in ticks])
-    ax.set_xlabel("回答の割合 (%)　← 否定的 ｜ 肯定的 →")
+    ax.set_xticks(ticks, [f"{abs(tick)}" for tick in ticks])
+    ax.set_xlabel(t("chart.likert.xlabel", lang))
 
 
 def _legend_below(fig: plt.Figure, ax: plt.Axes, ncol: int = 5) -> None:
@@ -86,8 +105,9 @@ def likert_chart(
     data: SurveyData | pd.DataFrame,
     question_ids: list[str] | None = None,
     codebook: Codebook | None = None,
-    title: str = "5段階評価の回答（中央は「どちらともいえない」の中点）",
+    title: str | None = None,
     ax: plt.Axes | None = None,
+    lang: str = "ja",
 ) -> plt.Figure:
     """Diverging stacked bars, one per likert5 question.
 
@@ -97,8 +117,10 @@ def likert_chart(
     question_ids : list of str, optional
         All likert5 questions when omitted.
     codebook : Codebook, optional
-    title : str
+    title : str, optional
+        Default: 5段階評価の回答（中央は「どちらともいえない」の中点） (in ``lang``).
     ax : matplotlib Axes, optional
+    lang : {"ja", "en"}
 
     Returns
     -------
@@ -108,14 +130,15 @@ def likert_chart(
     responses, book = _unpack(data, codebook)
     summary = likert_summary(responses, question_ids, book)
     shares = summary[[f"share_{k}" for k in range(1, 6)]].to_numpy()
-    labels = [wrap_ja(t, 22) for t in summary["text"]]
+    texts = [book[qid].text_in(lang) for qid in summary.index]
+    labels = [_wrap(x, 22, lang) for x in texts]
     if ax is None:
         fig, ax = plt.subplots(figsize=(10, 0.8 * len(labels) + 1.8))
     else:
         fig = ax.figure
-    scale = [o.label for o in book.likert5_scale]
-    _diverging(ax, shares, labels, scale, summary["n"].tolist())
-    ax.set_title(title)
+    scale = [o.label_in(lang) for o in book.likert5_scale]
+    _diverging(ax, shares, labels, scale, summary["n"].tolist(), lang)
+    ax.set_title(t("chart.likert.title", lang) if title is None else title)
     _legend_below(fig, ax)
     return fig
 
@@ -127,6 +150,7 @@ def likert_by_group(
     codebook: Codebook | None = None,
     threshold: int = DEFAULT_THRESHOLD,
     ax: plt.Axes | None = None,
+    lang: str = "ja",
 ) -> plt.Figure:
     """Diverging stacked bars of one likert5 question, one bar per group of ``by``.
 
@@ -143,20 +167,22 @@ def likert_by_group(
         if len(values) == 0:
             continue
         if len(values) < threshold:
-            dropped.append(o.label)
+            dropped.append(o.label_in(lang))
             continue
         rows.append(np.bincount(values, minlength=6)[1:6] / len(values))
-        labels.append(wrap_ja(o.label, 18))
+        labels.append(_wrap(o.label_in(lang), 18, lang))
         ns.append(len(values))
     if ax is None:
         fig, ax = plt.subplots(figsize=(10, 0.7 * max(len(rows), 1) + 2.2))
     else:
         fig = ax.figure
     if rows:
-        _diverging(ax, np.array(rows), labels, [o.label for o in book.likert5_scale], ns)
-    title = wrap_ja(q.text, 40)
+        scale = [o.label_in(lang) for o in book.likert5_scale]
+        _diverging(ax, np.array(rows), labels, scale, ns, lang)
+    title = _wrap(q.text_in(lang), 40, lang)
     if dropped:
-        title += f"\n（n<{threshold} のため非表示: {'、'.join(dropped)}）"
+        names = t("sep.clause", lang).join(dropped)
+        title += t("chart.group_hidden", lang, threshold=threshold, names=names)
     ax.set_title(title, fontsize=10)
     _legend_below(fig, ax)
     return fig
@@ -167,6 +193,7 @@ def option_bars(
     question_id: str,
     codebook: Codebook | None = None,
     ax: plt.Axes | None = None,
+    lang: str = "ja",
 ) -> plt.Figure:
     """Horizontal bars of the share of respondents per option [%] (single, multi, likert5)."""
     fonts.setup()
@@ -178,15 +205,20 @@ def option_bars(
     else:
         fig = ax.figure
     colour = sns.color_palette("deep")[0]
-    labels = [wrap_ja(lab, 20) for lab in table["label"]]
+    names = q.label_of(lang)
+    labels = [
+        _wrap(names.get(str(c), lab), 20, lang)
+        for c, lab in zip(table["code"], table["label"], strict=True)
+    ]
     ax.barh(labels, table["share"] * 100, color=colour)
     for y, (share, count) in enumerate(zip(table["share"], table["count"], strict=True)):
         ax.text(share * 100, y, f" {share * 100:.0f}% ({count})", va="center", fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, max(100.0, float(table["share"].max() * 100) + 15))
-    note = "（複数選択: 合計は100%を超えます）" if q.type == "multi" else ""
-    ax.set_xlabel(f"回答者に占める割合 (%)  n={table.attrs['n_answered']}{note}")
-    ax.set_title(wrap_ja(q.text, 40), fontsize=10)
+    note = t("chart.options.multi", lang) if q.type == "multi" else ""
+    n = table.attrs["n_answered"]
+    ax.set_xlabel(t("chart.options.xlabel", lang, n=n, note=note))
+    ax.set_title(_wrap(q.text_in(lang), 40, lang), fontsize=10)
     fig.tight_layout()
     return fig
 

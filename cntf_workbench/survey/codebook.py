@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from cntf_workbench.errors import CntfError
 from cntf_workbench.resources import data_root
+from cntf_workbench.survey.i18n import pick
 
 QuestionType = Literal["single", "multi", "likert5", "number", "text"]
 
@@ -81,6 +82,10 @@ class Option(BaseModel):
     label: str
     label_en: str = ""
 
+    def label_in(self, lang: str = "ja") -> str:
+        """The label in ``lang`` (``"en"``: ``label_en``, the Japanese when it is empty)."""
+        return pick(self.label, self.label_en, lang)
+
 
 class ShowIf(BaseModel):
     """Skip logic: ask the question only when ``question`` was answered with one of ``any_of``."""
@@ -112,6 +117,8 @@ class Continuation(BaseModel):
         not compared).
     note : str
         Why it changed (shown in reports).
+    note_en : str
+        ``note`` in English (English reports; the Japanese is used when empty).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -121,6 +128,11 @@ class Continuation(BaseModel):
     dropped: list[str] = Field(default_factory=list)
     new: bool = False
     note: str = ""
+    note_en: str = ""
+
+    def note_in(self, lang: str = "ja") -> str:
+        """``note`` in ``lang``."""
+        return pick(self.note, self.note_en, lang)
 
     def targets(self, old_code: str) -> list[str]:
         """New codes an old option code maps to (explicit mapping only; ``[]`` if none)."""
@@ -139,6 +151,9 @@ class Question(BaseModel):
         Stable identifier (a column of the tidy table).
     text : str
         Japanese question text, as the export's header.
+    text_en : str
+        English question text (English forms and reports; an export with these headers
+        is read too).
     type : {"single", "multi", "likert5", "number", "text"}
     options : list of Option
         For ``single`` and ``multi``; for ``likert5`` the codebook's 5-point scale.
@@ -212,14 +227,25 @@ class Question(BaseModel):
         return self.continues.id or self.id
 
     def code_of(self) -> dict[str, str]:
-        """Map normalised option label and code → code."""
+        """Map normalised option label, code and English label → code.
+
+        The Japanese labels and the codes win over an English label that happens to equal one
+        of them, so an English answer sheet reads back without changing how Japanese reads.
+        """
         table = {normalize_text(o.label): o.code for o in self.options}
         table.update({o.code: o.code for o in self.options})
+        for o in self.options:
+            if o.label_en:
+                table.setdefault(normalize_text(o.label_en), o.code)
         return table
 
-    def label_of(self) -> dict[str, str]:
-        """Map code → label."""
-        return {o.code: o.label for o in self.options}
+    def label_of(self, lang: str = "ja") -> dict[str, str]:
+        """Map code → label (in ``lang``)."""
+        return {o.code: o.label_in(lang) for o in self.options}
+
+    def text_in(self, lang: str = "ja") -> str:
+        """The question text in ``lang`` (``"en"``: ``text_en``, else the Japanese)."""
+        return pick(self.text, self.text_en, lang)
 
 
 class Section(BaseModel):
@@ -230,6 +256,10 @@ class Section(BaseModel):
     id: str
     title: str
     title_en: str = ""
+
+    def title_in(self, lang: str = "ja") -> str:
+        """The title in ``lang``."""
+        return pick(self.title, self.title_en, lang)
 
 
 class Codebook(BaseModel):
@@ -294,6 +324,10 @@ class Codebook(BaseModel):
                 if bad:
                     raise ValueError(f"question {q.id}: show_if codes {sorted(bad)} unknown")
         return self
+
+    def title_in(self, lang: str = "ja") -> str:
+        """The questionnaire's title in ``lang``."""
+        return pick(self.title, self.title_en, lang)
 
     def __getitem__(self, question_id: str) -> Question:
         for q in self.questions:

@@ -29,6 +29,11 @@ Likert questions whose wave totals are published, complementary cells
 (``tabulate.suppress``); a question (or group) with fewer than ``threshold`` answers in either
 wave is not compared.
 
+Languages: the results are tables of codes; every text meant for a reader (the summary lines,
+labels, alignment reasons, chart labels) exists in Japanese (default) and English
+(``lang="en"``: the codebooks' ``text_en`` / ``label_en`` / ``note_en`` and the messages of
+:mod:`cntf_workbench.survey.i18n`).
+
 References
 ----------
 Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences*, 2nd ed., §6.2
@@ -49,35 +54,36 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from cntf_workbench.survey import tabulate
+from cntf_workbench.survey import i18n, tabulate
 from cntf_workbench.survey.codebook import Codebook, Question, SurveyError
 from cntf_workbench.survey.io import SurveyData
 
 #: Significance level [-] used when none is given.
 DEFAULT_ALPHA = 0.05
-#: Alignment statuses and their Japanese names.
-STATUS_JA: dict[str, str] = {
-    "aligned": "比較可",
-    "coarsened": "比較可（分割された選択肢は前回の粒度で比較）",
-    "not_aligned": "比較不可（対応づけできない）",
-    "new": "新設（比較しない）",
-    "dropped": "廃止（比較しない）",
-    "not_compared": "比較しない（自由記述）",
-}
-#: Tests and their Japanese names.
-TEST_JA: dict[str, str] = {
-    "chi-square": "カイ二乗検定",
-    "fisher-exact": "フィッシャーの正確確率検定",
-    "monte-carlo": "モンテカルロ並べ替え検定",
-    "two-proportion": "2つの比率の差の検定（z検定）",
-    "mann-whitney": "マン・ホイットニーの U 検定",
-    "none": "検定なし（両回とも同じ1つの回答のみ）",
-}
-EFFECT_JA = {
-    "cramers_v": "クラメールの V",
-    "cohens_h": "コーエンの h",
-    "rank_biserial": "順位双列相関 r",
-}
+STATUSES = ("aligned", "coarsened", "not_aligned", "new", "dropped", "not_compared")
+TESTS = ("chi-square", "fisher-exact", "monte-carlo", "two-proportion", "mann-whitney", "none")
+EFFECTS = ("cramers_v", "cohens_h", "rank_biserial")
+#: Alignment statuses and their Japanese / English names (messages ``status.*``).
+STATUS_JA: dict[str, str] = {k: i18n.t(f"status.{k}", "ja") for k in STATUSES}
+STATUS_EN: dict[str, str] = {k: i18n.t(f"status.{k}", "en") for k in STATUSES}
+#: Tests and their Japanese / English names (messages ``test.*``).
+TEST_JA: dict[str, str] = {k: i18n.t(f"test.{k}", "ja") for k in TESTS}
+TEST_EN: dict[str, str] = {k: i18n.t(f"test.{k}", "en") for k in TESTS}
+#: Effect sizes and their Japanese / English names (messages ``effect.*``).
+EFFECT_JA: dict[str, str] = {k: i18n.t(f"effect.{k}", "ja") for k in EFFECTS}
+EFFECT_EN: dict[str, str] = {k: i18n.t(f"effect.{k}", "en") for k in EFFECTS}
+
+
+def method_name(test: str, lang: str = "ja") -> str:
+    """The name of a test (``chi-square`` …) in ``lang``; unknown ids as they are."""
+    return i18n.t(f"test.{test}", lang) if test in TESTS else str(test)
+
+
+def effect_name(measure: str, lang: str = "ja") -> str:
+    """The name of an effect size (``cohens_h`` …) in ``lang``; unknown ids as they are."""
+    return i18n.t(f"effect.{measure}", lang) if measure in EFFECTS else str(measure)
+
+
 RESULT_COLUMNS = [
     "question",
     "option",
@@ -128,12 +134,19 @@ class Category:
     label : str
         Label shown (the new label; for a split, the old label).
     old_codes, new_codes : tuple of str
+    label_en : str
+        ``label`` in English (``""`` when the codebooks have none).
     """
 
     code: str
     label: str
     old_codes: tuple[str, ...]
     new_codes: tuple[str, ...]
+    label_en: str = ""
+
+    def label_in(self, lang: str = "ja") -> str:
+        """The label in ``lang``."""
+        return i18n.pick(self.label, self.label_en, lang)
 
 
 @dataclass(frozen=True)
@@ -152,6 +165,8 @@ class QuestionAlignment:
         Japanese: what changed or why it cannot be aligned.
     categories : tuple of Category
         Common categories (single, multi, likert5); empty for number.
+    reason_en : str
+        ``reason`` in English.
     """
 
     question: str
@@ -160,11 +175,20 @@ class QuestionAlignment:
     status: str
     reason: str = ""
     categories: tuple[Category, ...] = ()
+    reason_en: str = ""
 
     @property
     def comparable(self) -> bool:
         """True when the question is tested."""
         return self.status in ("aligned", "coarsened")
+
+    def reason_in(self, lang: str = "ja") -> str:
+        """``reason`` in ``lang``."""
+        return i18n.pick(self.reason, self.reason_en, lang)
+
+    def category(self, code: str) -> Category | None:
+        """The common category with key ``code`` (None when there is none)."""
+        return next((c for c in self.categories if c.code == code), None)
 
 
 @dataclass
@@ -185,9 +209,13 @@ class Alignment:
         """The questions that are tested, in the new codebook's order."""
         return [qa for qa in self.questions if qa.comparable]
 
-    def table(self) -> pd.DataFrame:
+    def table(self, lang: str = "ja") -> pd.DataFrame:
         """One row per question: ``question``, ``old_question``, ``type``, ``status``,
-        ``status_ja``, ``reason``, ``categories`` [-] (number of common categories)."""
+        ``status_ja``, ``reason``, ``categories`` [-] (number of common categories).
+
+        ``lang="en"``: ``status_en`` in place of ``status_ja`` and ``reason`` in English.
+        """
+        name = "status_ja" if i18n.check_lang(lang) == "ja" else "status_en"
         return pd.DataFrame(
             [
                 {
@@ -195,8 +223,8 @@ class Alignment:
                     "old_question": qa.old_question or "",
                     "type": qa.type,
                     "status": qa.status,
-                    "status_ja": STATUS_JA[qa.status],
-                    "reason": qa.reason,
+                    name: i18n.t(f"status.{qa.status}", lang),
+                    "reason": qa.reason_in(lang),
                     "categories": len(qa.categories),
                 }
                 for qa in self.questions
@@ -221,12 +249,30 @@ def _components(edges: list[tuple[str, str]], nodes: list[str]) -> list[list[str
     return list(groups.values())
 
 
+def _qa(
+    q: str, old: str | None, qtype: str, status: str, reason: dict[str, str] | None = None, cats=()
+) -> QuestionAlignment:
+    """A QuestionAlignment with its reason in both languages (``reason``: lang → text)."""
+    reason = reason or {}
+    return QuestionAlignment(
+        q, old, qtype, status, reason.get("ja", ""), tuple(cats), reason.get("en", "")
+    )
+
+
+def _joined(parts: list[dict[str, str]], kind: str = "sentence") -> dict[str, str]:
+    return {lang: i18n.join((p[lang] for p in parts), lang, kind) for lang in i18n.LANGS}
+
+
+def _note(cont) -> dict[str, str]:
+    return {lang: cont.note_in(lang) for lang in i18n.LANGS}
+
+
 def _align_options(q: Question, oq: Question) -> QuestionAlignment:
     cont = q.continues
     new_codes = [o.code for o in q.options]
     old_codes = [o.code for o in oq.options]
-    new_label = q.label_of()
-    old_label = oq.label_of()
+    new_label = {lang: q.label_of(lang) for lang in i18n.LANGS}
+    old_label = {lang: oq.label_of(lang) for lang in i18n.LANGS}
     edges: list[tuple[str, str]] = []
     orphans_old, dropped = [], []
     for c in old_codes:
@@ -243,37 +289,27 @@ def _align_options(q: Question, oq: Question) -> QuestionAlignment:
     orphans_new = [c for c in new_codes if c not in reached]
     stale = sorted(set(cont.options) - set(old_codes)) if cont is not None else []
     if stale:
-        return QuestionAlignment(
-            q.id,
-            oq.id,
-            q.type,
-            "not_aligned",
-            f"対応表の旧選択肢 {stale} が前回の設問 {oq.id} にありません",
-        )
+        why = i18n.both("align.stale", stale=stale, old=oq.id)
+        return _qa(q.id, oq.id, q.type, "not_aligned", why)
     if orphans_old and q.type == "single":
-        return QuestionAlignment(
-            q.id,
-            oq.id,
-            q.type,
-            "not_aligned",
-            f"前回の選択肢 {orphans_old} の対応先がありません（continues.options に書いてください）",
-        )
+        why = i18n.both("align.orphans_old", codes=orphans_old)
+        return _qa(q.id, oq.id, q.type, "not_aligned", why)
     if (orphans_new or dropped) and q.type == "single":
         what = []
         if orphans_new:
-            what.append(f"新設の選択肢 {orphans_new} に対応する前回の選択肢がありません")
+            what.append(i18n.both("align.orphans_new", codes=orphans_new))
         if dropped:
-            what.append(f"前回の選択肢 {dropped} が廃止されました")
-        return QuestionAlignment(
-            q.id,
-            oq.id,
-            q.type,
-            "not_aligned",
-            "、".join(what) + "（単一選択の割合は比べられません）",
-        )
+            what.append(i18n.both("align.dropped_options", codes=dropped))
+        why = _joined(what, "clause")
+        why = {lang: why[lang] + i18n.t("align.single_note", lang) for lang in i18n.LANGS}
+        return _qa(q.id, oq.id, q.type, "not_aligned", why)
     nodes = ["o:" + c for c in old_codes if c not in orphans_old and c not in dropped]
     nodes += ["n:" + c for c in new_codes if c in reached]
     categories, notes, split = [], [], False
+
+    def codes(values, lang: str) -> str:
+        return i18n.t("align.code_sep", lang).join(values)
+
     for comp in _components(edges, nodes):
         olds = tuple(c[2:] for c in comp if c.startswith("o:"))
         news = tuple(c[2:] for c in comp if c.startswith("n:"))
@@ -281,32 +317,51 @@ def _align_options(q: Question, oq: Question) -> QuestionAlignment:
         news = tuple(c for c in new_codes if c in news)
         if len(news) > 1:
             split = True
-            label = " / ".join(old_label[c] for c in olds)
+            label = {lang: " / ".join(old_label[lang][c] for c in olds) for lang in i18n.LANGS}
             notes.append(
-                f"分割: {'・'.join(olds)} → {'・'.join(news)}（前回の粒度「{label}」で比較）"
+                {
+                    lang: i18n.t(
+                        "align.split",
+                        lang,
+                        olds=codes(olds, lang),
+                        news=codes(news, lang),
+                        label=label[lang],
+                    )
+                    for lang in i18n.LANGS
+                }
             )
         else:
-            label = new_label[news[0]]
+            label = {lang: new_label[lang][news[0]] for lang in i18n.LANGS}
             if len(olds) > 1:
-                notes.append(f"統合: {'・'.join(olds)} → {news[0]}")
+                notes.append(
+                    {
+                        lang: i18n.t("align.merge", lang, olds=codes(olds, lang), new=news[0])
+                        for lang in i18n.LANGS
+                    }
+                )
             elif olds[0] != news[0]:
-                notes.append(f"コード変更: {olds[0]} → {news[0]}")
-        categories.append(Category("+".join(news), label, olds, news))
+                notes.append(i18n.both("align.recode", old=olds[0], new=news[0]))
+        label_en = label["en"] if label["en"] != label["ja"] else ""
+        categories.append(Category("+".join(news), label["ja"], olds, news, label_en))
     categories.sort(key=lambda cat: new_codes.index(cat.new_codes[0]))
     if orphans_old or orphans_new or dropped:
+        items = [
+            {lang: i18n.t("align.old_only", lang, code=c) for lang in i18n.LANGS}
+            for c in orphans_old + dropped
+        ] + [
+            {lang: i18n.t("align.new_only", lang, code=c) for lang in i18n.LANGS}
+            for c in orphans_new
+        ]
+        listed = _joined(items, "clause")
         notes.append(
-            "比較から除外: "
-            + "、".join(
-                [f"前回のみ {c}" for c in orphans_old + dropped]
-                + [f"今回のみ {c}" for c in orphans_new]
-            )
+            {lang: i18n.t("align.excluded", lang, items=listed[lang]) for lang in i18n.LANGS}
         )
     if cont is not None and cont.note:
-        notes.insert(0, cont.note)
+        notes.insert(0, _note(cont))
     status = "coarsened" if split else "aligned"
     if not categories:
-        return QuestionAlignment(q.id, oq.id, q.type, "not_aligned", "共通の選択肢がありません")
-    return QuestionAlignment(q.id, oq.id, q.type, status, "。".join(notes), tuple(categories))
+        return _qa(q.id, oq.id, q.type, "not_aligned", i18n.both("align.no_common"))
+    return _qa(q.id, oq.id, q.type, status, _joined(notes), categories)
 
 
 def align(old: Codebook, new: Codebook | None = None) -> Alignment:
@@ -332,38 +387,48 @@ def align(old: Codebook, new: Codebook | None = None) -> Alignment:
     for q in new.questions:
         prev = q.previous_id
         if prev is None:
-            note = q.continues.note if q.continues else ""
-            out.append(QuestionAlignment(q.id, None, q.type, "new", note or "今回新設の設問"))
+            why = _note(q.continues) if q.continues and q.continues.note else None
+            out.append(_qa(q.id, None, q.type, "new", why or i18n.both("align.new_question")))
             continue
         if prev not in old_ids:
             if q.continues is not None and q.continues.id:
-                reason = f"continues.id の {prev} は前回のコードブックにありません"
-                out.append(QuestionAlignment(q.id, None, q.type, "not_aligned", reason))
+                why = i18n.both("align.bad_continues", prev=prev)
+                out.append(_qa(q.id, None, q.type, "not_aligned", why))
             else:
-                out.append(QuestionAlignment(q.id, None, q.type, "new", "前回にない設問"))
+                out.append(_qa(q.id, None, q.type, "new", i18n.both("align.not_in_previous")))
             continue
         used.add(prev)
         oq = old[prev]
         if oq.type != q.type:
-            note = f"{q.continues.note}。" if q.continues and q.continues.note else ""
-            reason = f"{note}設問の型が変わりました（{oq.type} → {q.type}）"
-            out.append(QuestionAlignment(q.id, prev, q.type, "not_aligned", reason))
-        elif q.type == "text":
-            out.append(
-                QuestionAlignment(
-                    q.id, prev, q.type, "not_compared", "自由記述（困りごとの増減はレポートで比較）"
+            has_note = q.continues is not None and q.continues.note
+            why = {
+                lang: i18n.t(
+                    "align.type_changed",
+                    lang,
+                    note=(q.continues.note_in(lang) + i18n.t("sep.sentence", lang))
+                    if has_note
+                    else "",
+                    old=oq.type,
+                    new=q.type,
                 )
-            )
+                for lang in i18n.LANGS
+            }
+            out.append(_qa(q.id, prev, q.type, "not_aligned", why))
+        elif q.type == "text":
+            out.append(_qa(q.id, prev, q.type, "not_compared", i18n.both("align.free_text")))
         elif q.type == "number":
-            out.append(QuestionAlignment(q.id, prev, q.type, "aligned"))
+            out.append(_qa(q.id, prev, q.type, "aligned"))
         elif q.type == "likert5":
-            cats = tuple(Category(o.code, o.label, (o.code,), (o.code,)) for o in q.options)
-            out.append(QuestionAlignment(q.id, prev, q.type, "aligned", "", cats))
+            cats = tuple(
+                Category(o.code, o.label, (o.code,), (o.code,), o.label_en) for o in q.options
+            )
+            out.append(_qa(q.id, prev, q.type, "aligned", None, cats))
         else:
             out.append(_align_options(q, oq))
     for oq in old.questions:
         if oq.id not in used:
-            out.append(QuestionAlignment(oq.id, oq.id, oq.type, "dropped", "今回の調査にない設問"))
+            why = i18n.both("align.dropped_question")
+            out.append(_qa(oq.id, oq.id, oq.type, "dropped", why))
     return Alignment(old, new, out)
 
 
@@ -546,11 +611,14 @@ class WaveComparison:
         )
         return out
 
-    def to_records(self) -> list[dict[str, Any]]:
+    def to_records(self, lang: str = "ja") -> list[dict[str, Any]]:
         """``results`` as JSON-ready dicts (``question``, ``test``, ``p_value``, ``effect``,
-        ``n_old``, ``n_new`` and the other columns; NaN → None)."""
+        ``n_old``, ``n_new`` and the other columns; NaN → None).
+
+        ``lang="en"``: the same keys, with ``label``, ``text`` and ``group_label`` in English.
+        """
         records = []
-        for row in self.results.to_dict("records"):
+        for row in self.localized_rows(self.results, lang):
             clean: dict[str, Any] = {}
             for k, v in row.items():
                 if isinstance(v, float | np.floating) and math.isnan(v):
@@ -568,9 +636,60 @@ class WaveComparison:
 
     def summary_ja(self, limit: int | None = None) -> list[str]:
         """One Japanese line per significant change, largest effect first."""
+        return self.summary("ja", limit)
+
+    def summary(self, lang: str = "ja", limit: int | None = None) -> list[str]:
+        """One line in ``lang`` per significant change, largest effect first."""
         sig = self.significant()
         rows = sig.head(limit) if limit else sig
-        return [self.line(row) for row in rows.to_dict("records")]
+        return [self.line(row, lang) for row in rows.to_dict("records")]
+
+    def wave_labels(self, lang: str = "ja") -> tuple[str, str]:
+        """Names of the previous and the current wave in ``lang`` (``2026年`` / ``2026``)."""
+        if i18n.check_lang(lang) == "ja":
+            return self.old_label, self.new_label
+        return (
+            _wave_label(self.alignment.old, i18n.t("wave.old", lang), lang),
+            _wave_label(self.alignment.new, i18n.t("wave.new", lang), lang),
+        )
+
+    def label_in(self, question: str, code: object, lang: str = "ja") -> str | None:
+        """The label of common category ``code`` of ``question`` in ``lang`` (None if unknown)."""
+        try:
+            cat = self.alignment[question].category(str(code))
+        except KeyError:
+            return None
+        return None if cat is None else cat.label_in(lang)
+
+    def localized(self, row: dict[str, Any], lang: str = "ja") -> dict[str, Any]:
+        """A row of ``results`` (or ``shares``) with ``label``, ``text``, ``group_label`` in
+        ``lang`` (codes and numbers unchanged; ``"ja"`` returns the row as it is)."""
+        if i18n.check_lang(lang) == "ja":
+            return row
+        out = dict(row)
+        q = row.get("question")
+        try:
+            text = self.alignment.new[q].text_in(lang)
+        except (KeyError, TypeError):
+            text = None
+        if text is not None and "text" in out:
+            out["text"] = text
+        code = row.get("option", row.get("category", ""))
+        if code:
+            label = self.label_in(q, code, lang)
+            if label is not None:
+                out["label"] = label
+        elif text is not None and "label" in out:
+            out["label"] = text
+        if row.get("by") and row.get("group") is not None:
+            group = self.label_in(row["by"], row["group"], lang)
+            if group is not None:
+                out["group_label"] = group
+        return out
+
+    def localized_rows(self, frame: pd.DataFrame, lang: str = "ja") -> list[dict[str, Any]]:
+        """``frame.to_dict("records")`` with every row :meth:`localized`."""
+        return [self.localized(r, lang) for r in frame.to_dict("records")]
 
     def largest_move(self, row: dict[str, Any]) -> dict[str, Any] | None:
         """The published category of a single question (and group) whose share moved most."""
@@ -581,10 +700,13 @@ class WaveComparison:
             return None
         return table.loc[table["change"].abs().idxmax()].to_dict()
 
-    def line(self, row: dict[str, Any]) -> str:
-        """A result row as one Japanese line (what moved, by how much, the test)."""
+    def line(self, row: dict[str, Any], lang: str = "ja") -> str:
+        """A result row as one line in ``lang`` (what moved, by how much, the test)."""
         move = self.largest_move(row) if row["type"] == "single" else None
-        return change_line(row, self.old_label, self.new_label, move)
+        if move is not None:
+            move = self.localized(move, lang)
+        old, new = self.wave_labels(lang)
+        return change_line(self.localized(row, lang), old, new, move, lang)
 
 
 def change_line(
@@ -592,41 +714,59 @@ def change_line(
     old_label: str = "前回",
     new_label: str = "今回",
     move: dict[str, Any] | None = None,
+    lang: str = "ja",
 ) -> str:
-    """A result row as one Japanese line (what moved, by how much, the test).
+    """A result row as one line (what moved, by how much, the test), Japanese by default.
 
     ``move`` (a row of ``WaveComparison.shares``) names the category of a single-choice
-    question that moved most.
+    question that moved most. Labels are taken from ``row`` and ``move`` as they are (see
+    :meth:`WaveComparison.localized` for English labels).
     """
-    group = f"［{row['group_label']}］" if row.get("group_label") else ""
-    what = f"{row['question']}「{row['label']}」" if row.get("option") else f"{row['question']}"
+    group = i18n.t("cl.group", lang, label=row["group_label"]) if row.get("group_label") else ""
+    if row.get("option"):
+        what = i18n.t("cl.what_option", lang, question=row["question"], label=row["label"])
+    else:
+        what = f"{row['question']}"
     if row["type"] in ("likert5", "number"):
-        moved = f"平均 {row['mean_old']:.2f} → {row['mean_new']:.2f}"
+        moved = i18n.t("cl.mean", lang, a=row["mean_old"], b=row["mean_new"])
         if row["type"] == "likert5":
-            moved += f"、4・5の割合 {row['share_old'] * 100:.1f}% → {row['share_new'] * 100:.1f}%"
+            moved += i18n.t("cl.top2", lang, a=row["share_old"] * 100, b=row["share_new"] * 100)
     elif row["type"] == "multi":
-        moved = (
-            f"{row['share_old'] * 100:.1f}% → {row['share_new'] * 100:.1f}%"
-            f"（{row['change']:+.1f} ポイント）"
+        moved = i18n.t(
+            "cl.multi", lang, a=row["share_old"] * 100, b=row["share_new"] * 100, c=row["change"]
         )
     elif move is not None:
-        moved = (
-            f"回答の分布が変化（最も動いたのは「{move['label']}」"
-            f" {move['share_old'] * 100:.1f}% → {move['share_new'] * 100:.1f}%）"
+        moved = i18n.t(
+            "cl.dist_move",
+            lang,
+            label=move["label"],
+            a=move["share_old"] * 100,
+            b=move["share_new"] * 100,
         )
     else:
-        moved = "回答の分布が変化"
-    test = TEST_JA.get(row["test"], row["test"])
-    effect = EFFECT_JA.get(row["effect_measure"], row["effect_measure"])
+        moved = i18n.t("cl.dist", lang)
     sign = "+.2f" if row["effect_measure"] != "cramers_v" else ".2f"
-    return (
-        f"{group}{what}: {old_label} → {new_label} で {moved}。{test} p = {row['p_value']:.3g}、"
-        f"{effect} = {row['effect']:{sign}}（n = {row['n_old']} / {row['n_new']}）"
+    return i18n.t(
+        "cl.line",
+        lang,
+        group=group,
+        what=what,
+        old=old_label,
+        new=new_label,
+        moved=moved,
+        test=method_name(row["test"], lang),
+        p=row["p_value"],
+        effect=effect_name(row["effect_measure"], lang),
+        value=format(row["effect"], sign),
+        n_old=row["n_old"],
+        n_new=row["n_new"],
     )
 
 
-def _wave_label(book: Codebook, default: str) -> str:
-    return f"{book.wave}年" if book.wave.isdigit() else (book.wave or default)
+def _wave_label(book: Codebook, default: str, lang: str = "ja") -> str:
+    if book.wave.isdigit():
+        return i18n.t("wave.year", lang, wave=book.wave)
+    return book.wave or default
 
 
 def _row(qa: QuestionAlignment, q: Question, **values: Any) -> dict[str, Any]:
@@ -925,7 +1065,7 @@ def compare_by_group(
 # --- charts ------------------------------------------------------------------------------------------
 
 
-def shift_chart(comparison: WaveComparison, top: int = 15, ax=None):
+def shift_chart(comparison: WaveComparison, top: int = 15, ax=None, lang: str = "ja"):
     """Horizontal bars of the change in share [percentage points] per option.
 
     Rows: the options of multi questions and the categories of single questions, the top-2
@@ -952,10 +1092,12 @@ def shift_chart(comparison: WaveComparison, top: int = 15, ax=None):
         if qtype == "likert5":
             continue
         significant = (r.question, r.category) in sig or r.question in sig_q
-        rows.append((f"{r.question}: {r.label}", r.change, significant))
+        label = comparison.label_in(r.question, r.category, lang) or r.label
+        rows.append((f"{r.question}: {label}", r.change, significant))
+    top2 = i18n.t("changes.top2", lang)
     for r in res.itertuples():
         if r.type == "likert5":
-            rows.append((f"{r.question}: 4・5の割合", r.change, bool(r.significant)))
+            rows.append((f"{r.question}: {top2}", r.change, bool(r.significant)))
     rows.sort(key=lambda t: -abs(t[1]))
     rows = rows[:top][::-1]
     fig, ax = (
@@ -972,16 +1114,16 @@ def shift_chart(comparison: WaveComparison, top: int = 15, ax=None):
         ax.text(c, y, f" {c:+.1f}", va="center", ha="left" if c >= 0 else "right", fontsize=8)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.margins(x=0.15)
+    old, new = comparison.wave_labels(lang)
     ax.set_xlabel(
-        f"割合の変化（ポイント） {comparison.old_label} → {comparison.new_label}"
-        f"　色つき: p < {comparison.alpha:g}"
+        i18n.t("chart.shift.xlabel", lang, old=old, new=new, alpha=f"{comparison.alpha:g}")
     )
-    ax.set_title("前回調査からの変化（変化の大きい選択肢）", fontsize=10)
+    ax.set_title(i18n.t("chart.shift.title", lang), fontsize=10)
     fig.tight_layout()
     return fig
 
 
-def wave_chart(comparison: WaveComparison, question_id: str, ax=None):
+def wave_chart(comparison: WaveComparison, question_id: str, ax=None, lang: str = "ja"):
     """Grouped bars: share per category in the old and the new wave [%] for one question."""
     import matplotlib.pyplot as plt
 
@@ -1003,25 +1145,26 @@ def wave_chart(comparison: WaveComparison, question_id: str, ax=None):
         )
     )
     y = np.arange(len(shown))
-    ax.barh(
-        y - 0.2, shown["share_old"] * 100, height=0.4, label=comparison.old_label, color="#9fb7d9"
-    )
-    ax.barh(
-        y + 0.2, shown["share_new"] * 100, height=0.4, label=comparison.new_label, color="#2b5d9b"
-    )
-    ax.set_yticks(y, [str(lab)[:30] for lab in shown["label"]])
+    old, new = comparison.wave_labels(lang)
+    ax.barh(y - 0.2, shown["share_old"] * 100, height=0.4, label=old, color="#9fb7d9")
+    ax.barh(y + 0.2, shown["share_new"] * 100, height=0.4, label=new, color="#2b5d9b")
+    labels = [
+        comparison.label_in(question_id, code, lang) or lab
+        for code, lab in zip(shown["category"], shown["label"], strict=True)
+    ]
+    ax.set_yticks(y, [str(lab)[:30] for lab in labels])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel("回答者に占める割合 (%)")
+    ax.set_xlabel(i18n.t("chart.wave.xlabel", lang))
     q = comparison.alignment.new[question_id]
     rows = comparison.results[comparison.results["question"] == question_id]
-    title = q.text
+    title = q.text_in(lang)
     if len(rows) == 1:
         r = rows.iloc[0]
-        title += f"\n{TEST_JA.get(r['test'], r['test'])}: p = {r['p_value']:.3g}"
+        title += f"\n{method_name(r['test'], lang)}: p = {r['p_value']:.3g}"
     hidden = len(table) - len(shown)
     if hidden:
-        title += f"（{comparison.threshold}人未満のため {hidden} 件非表示）"
+        title += i18n.t("chart.wave.hidden", lang, threshold=comparison.threshold, n=hidden)
     ax.set_title(title, fontsize=9)
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
@@ -1030,10 +1173,16 @@ def wave_chart(comparison: WaveComparison, question_id: str, ax=None):
 
 __all__ = [
     "DEFAULT_ALPHA",
+    "EFFECTS",
+    "EFFECT_EN",
     "EFFECT_JA",
     "RESULT_COLUMNS",
     "SHARE_COLUMNS",
+    "STATUSES",
+    "STATUS_EN",
     "STATUS_JA",
+    "TESTS",
+    "TEST_EN",
     "TEST_JA",
     "Alignment",
     "Category",
@@ -1045,6 +1194,8 @@ __all__ = [
     "cohens_h",
     "compare_by_group",
     "compare_waves",
+    "effect_name",
+    "method_name",
     "proportion_test",
     "rank_test",
     "shift_chart",

@@ -18,6 +18,11 @@ e.g. Q6 asked for {A, B}, Q7 for {A, B, C}, Q8 for {A, B} again), the question i
 everyone who reaches it, made optional, and its help text says who should answer; the plan lists
 these cases (``FormPlan.notes``) and the script repeats them in a comment.
 
+Languages: every form can be written in English (``lang="en"``): the codebook's ``title_en``,
+``text_en`` and ``label_en`` and the messages of :mod:`cntf_workbench.survey.i18n`. An English
+answer sheet (headers ``text_en``, lists of ``label_en``) and the export of an English Google
+Form read back with ``io.load_responses`` like the Japanese ones. Japanese is the default.
+
 Every text is escaped: the HTML by jinja2 autoescape (with a content security policy that
 forbids scripts), the script by JSON string literals, the workbook by openpyxl (strings, never
 formulas).
@@ -29,7 +34,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cntf_workbench.survey import i18n
 from cntf_workbench.survey.codebook import Codebook, Question, SurveyError, load_codebook
+from cntf_workbench.survey.i18n import t
 
 #: First column of the answer sheet (read by ``io`` as the respondent id).
 ID_HEADER = "回答者ID"
@@ -50,8 +57,8 @@ def question_numbers(book: Codebook) -> dict[str, int]:
     return {q.id: k for k, q in enumerate(book.questions, start=1)}
 
 
-def _quoted(labels: list[str]) -> str:
-    return "".join(f"「{lab}」" for lab in labels)
+def _quoted(labels: list[str], lang: str = "ja") -> str:
+    return i18n.quoted(labels, lang)
 
 
 # --- skip logic in words -----------------------------------------------------------------------
@@ -70,8 +77,14 @@ def _asked(q: Question, trigger: Question, case: str | None) -> bool:
     return case in q.show_if.any_of
 
 
-def skip_instructions(book: Codebook) -> dict[str, list[str]]:
+def skip_instructions(book: Codebook, lang: str = "ja") -> dict[str, list[str]]:
     """The skip logic in words, by the question after which each instruction is printed.
+
+    Parameters
+    ----------
+    book : Codebook
+    lang : {"ja", "en"}
+        Language of the lines (English: ``Q5: if you answered “No”, go to Q9``).
 
     Returns
     -------
@@ -85,31 +98,35 @@ def skip_instructions(book: Codebook) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     triggers = list(dict.fromkeys(q.show_if.question for q in book.questions if q.show_if))
     for tid in triggers:
-        t = book[tid]
+        trig = book[tid]
         ti = ids.index(tid)
-        labels = t.label_of()
-        if t.type == "multi":
+        labels = trig.label_of(lang)
+        if trig.type == "multi":
             opening = {
                 c
                 for q in book.questions
                 if q.show_if and q.show_if.question == tid
                 for c in q.show_if.any_of
             }
-            rest = [o.code for o in t.options if o.code not in opening]
+            rest = [o.code for o in trig.options if o.code not in opening]
             cases: list[str | None] = [None]
             who = {
                 None: (
-                    f"{_quoted([labels[c] for c in rest])}だけを選んだ方"
+                    t("skip.multi_rest", lang, labels=_quoted([labels[c] for c in rest], lang))
                     if rest
-                    else f"{_quoted([labels[c] for c in sorted(opening)])}のいずれも選ばなかった方"
+                    else t(
+                        "skip.multi_none",
+                        lang,
+                        labels=_quoted([labels[c] for c in sorted(opening)], lang),
+                    )
                 )
             }
         else:
-            cases = [o.code for o in t.options]
+            cases = [o.code for o in trig.options]
             who = {}
         jumps: dict[tuple[int, int], list[str | None]] = {}
         for case in cases:
-            asked = [i for i in range(ti + 1, len(ids)) if _asked(book[ids[i]], t, case)]
+            asked = [i for i in range(ti + 1, len(ids)) if _asked(book[ids[i]], trig, case)]
             prev = ti
             for i in [*asked, len(ids)]:
                 if i != prev + 1:
@@ -118,31 +135,34 @@ def skip_instructions(book: Codebook) -> dict[str, list[str]]:
                 if i >= len(ids):
                     break
         for (at, to), group in sorted(jumps.items(), key=lambda kv: kv[0]):
-            if t.type == "multi":
+            if trig.type == "multi":
                 person = who[None]
             else:
-                person = f"{_quoted([labels[str(c)] for c in group])}の方"
-            where = f"Q{to + 1}へ" if to < len(ids) else "回答の最後へ（以上で終わりです）"
-            then = "" if at == ti else "、次は"
-            out.setdefault(ids[at], []).append(f"Q{num[tid]}で{person}は{then}{where}")
+                shown = _quoted([labels[str(c)] for c in group], lang)
+                person = t("skip.single", lang, labels=shown)
+            where = t("skip.to", lang, n=to + 1) if to < len(ids) else t("skip.to_end", lang)
+            then = "" if at == ti else t("skip.then", lang)
+            out.setdefault(ids[at], []).append(
+                t("skip.line", lang, trigger=num[tid], person=person, then=then, where=where)
+            )
     for q in book.questions:
         if q.show_if is not None:
-            t = book[q.show_if.question]
-            labels = t.label_of()
-            verb = "のいずれかを選んだ方" if t.type == "multi" else "と答えた方"
-            shown = _quoted([labels[c] for c in q.show_if.any_of])
-            out[f"only:{q.id}"] = [f"※ Q{num[t.id]}で{shown}{verb}のみお答えください"]
+            trig = book[q.show_if.question]
+            labels = trig.label_of(lang)
+            key = "skip.only_multi" if trig.type == "multi" else "skip.only_single"
+            shown = _quoted([labels[c] for c in q.show_if.any_of], lang)
+            out[f"only:{q.id}"] = [t(key, lang, trigger=num[trig.id], shown=shown)]
     return out
 
 
 # --- printable HTML ----------------------------------------------------------------------------
 
 _HTML = """<!DOCTYPE html>
-<html lang="ja">
+<html lang="{{ lang }}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>{{ book.title }}</title>
+<title>{{ title }}</title>
 <style>
 @page { size: A4; margin: 16mm 14mm; }
 body { font-family: "IPAexGothic", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif;
@@ -169,24 +189,23 @@ table.scale td { border: 1px solid #000; padding: 3px 6px; text-align: center; w
 </style>
 </head>
 <body>
-<h1>{{ book.title }}</h1>
+<h1>{{ title }}</h1>
 <p class="note">{{ intro }}</p>
-<p class="note">記入のしかた: ○ は1つだけ、□ はあてはまるものすべてに印をつけてください。
-<span class="req">必須</span> の設問には必ずお答えください。「→」の指示があるときは、その設問へ進んでください。</p>
+<p class="note">{{ howto }}</p>
 {% for block in blocks %}
 <h2>{{ block.title }}</h2>
 {% for item in block.entries %}
 <div class="q" id="{{ item.q.id }}">
 {% for line in item.only %}<p class="only">{{ line }}</p>{% endfor %}
-<div class="qt">Q{{ item.n }}. {{ item.q.text }}{% if item.q.required %}<span class="req">必須</span>{% endif %}</div>
+<div class="qt">Q{{ item.n }}. {{ item.text }}{% if item.q.required %}<span class="req">{{ required }}</span>{% endif %}</div>
 <div class="how">{{ item.how }}</div>
 {% if item.q.type in ("single", "multi") %}
 <ul class="opts">
-{% for o in item.q.options %}<li><span class="mark">{{ item.mark }}</span>{{ o.label }}{% if item.q.allow_other and o.code == "other" %}（<span class="line"></span>）{% endif %}</li>
+{% for o in item.q.options %}<li><span class="mark">{{ item.mark }}</span>{{ o.label_in(lang) }}{% if item.q.allow_other and o.code == "other" %}{{ paren_open }}<span class="line"></span>{{ paren_close }}{% endif %}</li>
 {% endfor %}</ul>
 {% elif item.q.type == "likert5" %}
 <table class="scale"><tr>{% for o in item.q.options %}<td>{{ o.code }}</td>{% endfor %}</tr>
-<tr>{% for o in item.q.options %}<td>{{ o.label }}</td>{% endfor %}</tr></table>
+<tr>{% for o in item.q.options %}<td>{{ o.label_in(lang) }}</td>{% endfor %}</tr></table>
 {% elif item.q.type == "number" %}
 <p style="margin-left:1.2em"><span class="line"></span> {{ item.unit }}</p>
 {% else %}
@@ -196,41 +215,45 @@ table.scale td { border: 1px solid #000; padding: 3px 6px; text-align: center; w
 </div>
 {% endfor %}
 {% endfor %}
-<p class="note">以上です。ご協力ありがとうございました。</p>
+<p class="note">{{ end }}</p>
 <p class="note">{{ footer }}</p>
 </body>
 </html>
 """
 
-_UNITS = {"group": "系列"}
+_UNITS = ("group",)
 
 
-def _how(q: Question) -> str:
-    if q.type == "single":
-        return "（○は1つ）"
-    if q.type == "multi":
-        return "（□ あてはまるものすべて）"
-    if q.type == "likert5":
-        return "（1〜5 のうち1つに○）"
+def _unit(unit: str | None, lang: str) -> str:
+    return t(f"form.unit.{unit}", lang) if unit in _UNITS else (unit or "")
+
+
+def _how(q: Question, lang: str = "ja") -> str:
+    if q.type in ("single", "multi", "likert5"):
+        return t(f"form.how.{q.type}", lang)
     if q.type == "number":
         parts = []
         if q.min is not None or q.max is not None:
             low = "" if q.min is None else f"{q.min:g}"
             high = "" if q.max is None else f"{q.max:g}"
-            parts.append(f"{low}〜{high}")
+            parts.append(t("form.how.range", lang, low=low, high=high))
         if q.integer:
-            parts.append("整数")
-        return f"（数字で記入: {'、'.join(parts)}）" if parts else "（数字で記入）"
-    return "（自由にお書きください）"
+            parts.append(t("form.how.integer", lang))
+        if parts:
+            return t("form.how.number", lang, parts=i18n.join(parts, lang, "clause"))
+        return t("form.how.number_plain", lang)
+    return t("form.how.text", lang)
 
 
-def questionnaire_html(codebook: Codebook | str | Path | None = None) -> str:
-    """The printable questionnaire (HTML, Japanese, print-friendly).
+def questionnaire_html(codebook: Codebook | str | Path | None = None, lang: str = "ja") -> str:
+    """The printable questionnaire (HTML, print-friendly), Japanese or English.
 
     Parameters
     ----------
     codebook : Codebook or path, optional
         The shipped questionnaire when omitted.
+    lang : {"ja", "en"}
+        Language of the page (``"en"``: the codebook's English texts and labels).
 
     Returns
     -------
@@ -240,37 +263,43 @@ def questionnaire_html(codebook: Codebook | str | Path | None = None) -> str:
         free text), 必須 flags, and the skip logic written out (``skip_instructions``).
     """
     import jinja2
+    from markupsafe import Markup
 
+    lang = i18n.check_lang(lang)
     book = _book(codebook)
     num = question_numbers(book)
-    skips = skip_instructions(book)
-    titles = {s.id: s.title for s in book.sections}
+    skips = skip_instructions(book, lang)
+    titles = {s.id: s.title_in(lang) for s in book.sections}
     blocks: list[dict] = []
     for q in book.questions:
-        title = titles.get(q.section, q.section) or "設問"
+        title = titles.get(q.section, q.section) or t("form.section", lang)
         if not blocks or blocks[-1]["section"] != q.section:
             blocks.append({"section": q.section, "title": title, "entries": []})
         blocks[-1]["entries"].append(
             {
                 "q": q,
                 "n": num[q.id],
-                "how": _how(q),
+                "text": q.text_in(lang),
+                "how": _how(q, lang),
                 "mark": "○" if q.type == "single" else "□",
-                "unit": _UNITS.get(q.unit or "", q.unit or ""),
+                "unit": _unit(q.unit, lang),
                 "skips": skips.get(q.id, []),
                 "only": skips.get(f"only:{q.id}", []),
             }
         )
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    version = f"版: {book.version}" if book.version else ""
+    version = t("form.version", lang, version=book.version) if book.version else ""
     return env.from_string(_HTML).render(
-        book=book,
+        lang=lang,
+        title=book.title_in(lang),
         blocks=blocks,
-        intro=(
-            "紙で回答される方のための調査票です。ご記入のうえ、事務局へお送りください。"
-            "オンラインのフォームや Excel の回答シートでも同じ設問にお答えいただけます。"
-        ),
-        footer=f"{book.name} {version}　出典: {book.source}",
+        intro=t("form.intro", lang),
+        howto=Markup(t("form.howto", lang)),  # a fixed text of ours with one <span>
+        required=t("form.required", lang),
+        paren_open="（" if lang == "ja" else " (",
+        paren_close="）" if lang == "ja" else ")",
+        end=t("form.end", lang),
+        footer=t("form.footer", lang, name=book.name, version=version, source=book.source),
     )
 
 
@@ -281,6 +310,7 @@ def write_answer_sheet(
     path: str | Path,
     codebook: Codebook | str | Path | None = None,
     rows: int = DEFAULT_ROWS,
+    lang: str = "ja",
 ) -> Path:
     """Write the Excel answer sheet for offline answers.
 
@@ -298,6 +328,9 @@ def write_answer_sheet(
     codebook : Codebook or path, optional
     rows : int
         Respondent rows prepared with validation [-].
+    lang : {"ja", "en"}
+        ``"en"``: sheets 「Answers」「Options」「How to fill in」, header ``respondent_id`` and
+        the English question texts, lists of English labels (read back by ``io`` all the same).
 
     Returns
     -------
@@ -309,47 +342,49 @@ def write_answer_sheet(
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    lang = i18n.check_lang(lang)
     book = _book(codebook)
     if rows < 1:
         raise SurveyError(f"回答シートの行数は1以上が必要です（{rows}）")
+    sheet_answers, sheet_options = t("sheet.answers", lang), t("sheet.options", lang)
     wb = Workbook()
     ws = wb.active
-    ws.title = SHEET_ANSWERS
-    opts = wb.create_sheet(SHEET_OPTIONS)
-    helpsheet = wb.create_sheet(SHEET_HELP)
+    ws.title = sheet_answers
+    opts = wb.create_sheet(sheet_options)
+    helpsheet = wb.create_sheet(t("sheet.help", lang))
     head_font = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DDE3F0")
     wrap = Alignment(wrap_text=True, vertical="top")
     num = question_numbers(book)
-    skips = skip_instructions(book)
+    skips = skip_instructions(book, lang)
     last = rows + 1
 
-    ws.cell(row=1, column=1, value=ID_HEADER)
+    ws.cell(row=1, column=1, value=t("xlsx.id", lang))
     ws.column_dimensions["A"].width = 12
     opt_col = 0
     for j, q in enumerate(book.questions, start=2):
         letter = get_column_letter(j)
-        cell = ws.cell(row=1, column=j, value=q.text)
+        cell = ws.cell(row=1, column=j, value=q.text_in(lang))
         ws.column_dimensions[letter].width = 24 if q.type != "text" else 40
         target = f"{letter}2:{letter}{last}"
-        note = f"Q{num[q.id]} ({q.id})" + (" 必須" if q.required else "")
+        note = f"Q{num[q.id]} ({q.id})" + (t("xlsx.required", lang) if q.required else "")
         note += "".join("\n" + line for line in skips.get(f"only:{q.id}", []))
         if q.type == "single":
             opt_col += 1
             col = get_column_letter(opt_col)
             opts.cell(row=1, column=opt_col, value=q.id)
             for i, o in enumerate(q.options, start=2):
-                opts.cell(row=i, column=opt_col, value=o.label)
+                opts.cell(row=i, column=opt_col, value=o.label_in(lang))
             end = len(q.options) + 1
             dv = DataValidation(
                 type="list",
-                formula1=f"'{SHEET_OPTIONS}'!${col}$2:${col}${end}",
+                formula1=f"'{sheet_options}'!${col}$2:${col}${end}",
                 allow_blank=True,
                 showErrorMessage=not q.allow_other,
-                errorTitle="選択肢にない回答",
-                error="一覧から選んでください",
+                errorTitle=t("xlsx.not_option.title", lang),
+                error=t("xlsx.not_option", lang),
                 promptTitle=f"Q{num[q.id]}"[:32],
-                prompt="一覧から1つ選んでください",
+                prompt=t("xlsx.pick_one", lang),
             )
         elif q.type == "likert5":
             dv = DataValidation(
@@ -357,10 +392,10 @@ def write_answer_sheet(
                 formula1='"1,2,3,4,5"',
                 allow_blank=True,
                 showErrorMessage=True,
-                errorTitle="1〜5 で入力",
-                error="1〜5 の数字を選んでください",
+                errorTitle=t("xlsx.likert.title", lang),
+                error=t("xlsx.likert", lang),
                 promptTitle=f"Q{num[q.id]}"[:32],
-                prompt=" / ".join(f"{o.code}={o.label}" for o in q.options)[:250],
+                prompt=" / ".join(f"{o.code}={o.label_in(lang)}" for o in q.options)[:250],
             )
         elif q.type == "number":
             low = -1e12 if q.min is None else q.min
@@ -372,16 +407,25 @@ def write_answer_sheet(
                 formula2=f"{int(high) if q.integer else high:g}",
                 allow_blank=True,
                 showErrorMessage=True,
-                errorTitle="範囲外の数値",
-                error=f"{low:g}〜{high:g} の{'整数' if q.integer else '数値'}を入力してください",
+                errorTitle=t("xlsx.number.title", lang),
+                error=t(
+                    "xlsx.number",
+                    lang,
+                    low=low,
+                    high=high,
+                    what=t("xlsx.whole" if q.integer else "xlsx.decimal", lang),
+                ),
             )
         else:
             dv = None
             if q.type == "multi":
-                listed = "、".join(f"{o.label}（{o.code}）" for o in q.options)
-                note += f"\n複数選択: 選択肢の文言かコードを「, 」で区切って入力。選択肢: {listed}"
+                if lang == "ja":
+                    listed = "、".join(f"{o.label}（{o.code}）" for o in q.options)
+                else:
+                    listed = "; ".join(f"{o.label_in(lang)} ({o.code})" for o in q.options)
+                note += t("xlsx.multi_note", lang, listed=listed)
             else:
-                note += "\n自由記述"
+                note += t("xlsx.text_note", lang)
         if dv is not None:
             dv.add(target)
             ws.add_data_validation(dv)
@@ -393,27 +437,25 @@ def write_answer_sheet(
     ws.freeze_panes = "B2"
     opts.sheet_state = "visible"
 
-    helpsheet.append([book.title])
+    helpsheet.append([book.title_in(lang)])
+    helpsheet.append([t("xlsx.help1", lang)])
+    helpsheet.append([t("xlsx.help2", lang)])
+    helpsheet.append([])
     helpsheet.append(
         [
-            "1行に1人（1社）の回答を入力します。1行目の見出しは変えないでください"
-            "（cntf survey validate がこの見出しで設問を読み取ります）。"
+            t(f"xlsx.help.{k}", lang) if k != "id" else "id"
+            for k in ("number", "id", "question", "type", "required", "options", "skips")
         ]
     )
-    helpsheet.append(
-        ["単一選択と5段階はセルの一覧から選びます。複数選択は選択肢を「, 」で区切って入力します。"]
-    )
-    helpsheet.append([])
-    helpsheet.append(["番号", "id", "設問", "型", "必須", "選択肢（コード: 文言）", "分岐"])
     for q in book.questions:
         helpsheet.append(
             [
                 f"Q{num[q.id]}",
                 q.id,
-                q.text,
+                q.text_in(lang),
                 q.type,
-                "必須" if q.required else "",
-                " / ".join(f"{o.code}: {o.label}" for o in q.options),
+                t("xlsx.help.required", lang) if q.required else "",
+                " / ".join(f"{o.code}: {o.label_in(lang)}" for o in q.options),
                 " ".join(skips.get(q.id, []) + skips.get(f"only:{q.id}", [])),
             ]
         )
@@ -479,7 +521,7 @@ class FormPlan:
     notes: list[str]
 
 
-def form_plan(codebook: Codebook | str | Path | None = None) -> FormPlan:
+def form_plan(codebook: Codebook | str | Path | None = None, lang: str = "ja") -> FormPlan:
     """Plan the sections of the Google Form so that its branching follows the skip logic.
 
     A question is *branchable* when its ``show_if`` trigger is an unconditional single-choice
@@ -489,21 +531,24 @@ def form_plan(codebook: Codebook | str | Path | None = None) -> FormPlan:
     goes on to the first page all its respondents should see next. When the respondents of a
     page would need different next pages, the earliest page on which they disagree is asked of
     all of them (demoted). Other conditional questions are demoted too.
+
+    ``lang`` is the language of page titles, help texts and notes (the plan is the same).
     """
+    lang = i18n.check_lang(lang)
     book = _book(codebook)
     ids = book.ids
     num = question_numbers(book)
-    titles = {s.id: s.title for s in book.sections}
-    skips = skip_instructions(book)
+    titles = {s.id: s.title_in(lang) for s in book.sections}
+    skips = skip_instructions(book, lang)
 
     def branchable(q: Question) -> bool:
         if q.show_if is None:
             return False
-        t = book[q.show_if.question]
-        if t.type != "single" or t.show_if is not None:
+        trig = book[q.show_if.question]
+        if trig.type != "single" or trig.show_if is not None:
             return False
-        between = book.questions[ids.index(t.id) + 1 : ids.index(q.id)]
-        return all(b.show_if is None or b.show_if.question == t.id for b in between)
+        between = book.questions[ids.index(trig.id) + 1 : ids.index(q.id)]
+        return all(b.show_if is None or b.show_if.question == trig.id for b in between)
 
     pages: list[Page] = []
     demoted: dict[str, str] = {}
@@ -519,9 +564,9 @@ def form_plan(codebook: Codebook | str | Path | None = None) -> FormPlan:
             demoted[q.id] = skips[f"only:{q.id}"][0]
         new_section = q.section != prev_section
         if not pages or new_section or cond != prev_cond:
-            title = titles.get(q.section, q.section) or book.title
+            title = titles.get(q.section, q.section) or book.title_in(lang)
             if not new_section and pages:
-                title += "（続き）"
+                title += t("gs.continued", lang)
             pages.append(Page(title, [], cond))
         pages[-1].questions.append(q.id)
         prev_cond, prev_section = cond, q.section
@@ -530,7 +575,7 @@ def form_plan(codebook: Codebook | str | Path | None = None) -> FormPlan:
     choices: dict[str, dict[str, int]] = {}
     triggers = list(dict.fromkeys(p.condition[0] for p in pages if p.condition))
     for tid in triggers:
-        t = book[tid]
+        trig = book[tid]
         start = page_of[tid]
 
         def visits(code: str, k: int, tid: str = tid) -> bool:
@@ -549,7 +594,7 @@ def form_plan(codebook: Codebook | str | Path | None = None) -> FormPlan:
             end = max(conditional) + 1 if conditional else start + 1
             conflict = None
             for k in range(start + 1, end):
-                nexts = {next_after(o.code, k) for o in t.options if visits(o.code, k)}
+                nexts = {next_after(o.code, k) for o in trig.options if visits(o.code, k)}
                 if len(nexts) > 1:
                     conflict = min(x for x in nexts if x >= 0)
                     break
@@ -568,16 +613,16 @@ def form_plan(codebook: Codebook | str | Path | None = None) -> FormPlan:
                     return x
             return -1
 
-        choices[tid] = {o.code: first_page(o.code) for o in t.options}
+        choices[tid] = {o.code: first_page(o.code) for o in trig.options}
         for k in range(start + 1, end):
-            reach = [o.code for o in t.options if visits(o.code, k)]
+            reach = [o.code for o in trig.options if visits(o.code, k)]
             if reach:
                 nxt = next_after(reach[0], k)
                 if nxt != k + 1:
                     pages[k].go_to = nxt
+    mark = t("skip.mark", lang)
     notes = [
-        f"Q{num[qid]}（{qid}）: Google フォームの分岐では表せないため、全員に表示して任意回答にします"
-        f"（{text.removeprefix('※ ')}）"
+        t("gs.demoted", lang, n=num[qid], qid=qid, text=text.removeprefix(mark))
         for qid, text in demoted.items()
     ]
     return FormPlan(pages, choices, demoted, notes)
@@ -592,13 +637,15 @@ def _js(value: object) -> str:
     )
 
 
-def apps_script(codebook: Codebook | str | Path | None = None) -> str:
+def apps_script(codebook: Codebook | str | Path | None = None, lang: str = "ja") -> str:
     """A Google Apps Script (JavaScript) that creates the Google Form of the codebook.
 
     Item titles are the question texts (so the form's export matches the codebook), single →
     multiple-choice item, multi → checkbox item, likert5 → 1–5 scale with the end labels,
     number → text item with a number validation, text → paragraph item; ``allow_other`` shows
     Google's 「その他」 field. Skip logic: sections and "go to section" as ``form_plan`` says.
+    ``lang="en"``: an English form (``text_en``, ``label_en``; its export reads back with
+    ``io.load_responses``) and English comments.
 
     Returns
     -------
@@ -606,21 +653,24 @@ def apps_script(codebook: Codebook | str | Path | None = None) -> str:
         The script; run ``createForm()`` in the Apps Script editor. It cannot be run outside
         Google; it is plain ECMAScript (``node --check`` accepts it).
     """
+    lang = i18n.check_lang(lang)
     book = _book(codebook)
-    plan = form_plan(book)
+    plan = form_plan(book, lang)
     num = question_numbers(book)
+    title = book.title_in(lang)
     lines = [
         "/**",
-        f" * {book.title}: Google フォームを作成する Google Apps Script",
-        f" * コードブック {book.name} 版 {book.version or '-'} から cntf-workbench が生成しました。",
-        " * 手で編集せず、コードブックを直して `cntf survey form` で作り直してください。",
-        " * 使い方: https://script.google.com で新しいプロジェクトに貼り付け、createForm を実行。",
+        t("gs.header", lang, title=title),
+        t("gs.generated", lang, name=book.name, version=book.version or "-"),
+        t("gs.no_edit", lang),
+        t("gs.usage", lang),
     ]
     for note in plan.notes:
-        lines.append(f" * 注意: {note}")
+        lines.append(t("gs.note", lang, note=note))
     lines += [" */", "", "function createForm() {"]
-    lines.append(f"  var form = FormApp.create({_js(book.title)});")
-    description = f"{book.title}。{book.source}" if book.source else book.title
+    lines.append(f"  var form = FormApp.create({_js(title)});")
+    description = t("gs.description", lang, title=title, source=book.source)
+    description = description if book.source else title
     lines.append(f"  form.setDescription({_js(description)});")
     lines.append("  form.setProgressBar(true);")
     lines.append("  var items = {};")
@@ -633,23 +683,23 @@ def apps_script(codebook: Codebook | str | Path | None = None) -> str:
         else:
             help_text = ""
             if page.condition is not None:
-                help_text = plan_help(book, page)
+                help_text = plan_help(book, page, lang)
             call = f"form.addPageBreakItem().setTitle({_js(page.title)})"
             if help_text:
                 call += f".setHelpText({_js(help_text)})"
             lines.append(f"  pages.push({call});")
         for qid in page.questions:
-            lines.extend(_item_lines(book[qid], num[qid], plan, qid in plan.choices))
+            lines.extend(_item_lines(book[qid], num[qid], plan, qid in plan.choices, lang))
     if plan.choices or any(p.go_to is not None for p in plan.pages):
         lines.append("")
-        lines.append("  // 分岐（スキップロジック）")
+        lines.append(t("gs.branching", lang))
     for tid, targets in plan.choices.items():
         q = book[tid]
         entries = []
         for o in q.options:
             page = targets[o.code]
             nav = "FormApp.PageNavigationType.SUBMIT" if page < 0 else f"pages[{page}]"
-            entries.append(f"    items.{tid}.createChoice({_js(o.label)}, {nav})")
+            entries.append(f"    items.{tid}.createChoice({_js(o.label_in(lang))}, {nav})")
         lines.append(f"  items.{tid}.setChoices([")
         lines.append(",\n".join(entries))
         lines.append("  ]);")
@@ -661,8 +711,8 @@ def apps_script(codebook: Codebook | str | Path | None = None) -> str:
         lines.append(f"  pages[{k}].{method}({nav});")
     lines += [
         "",
-        '  Logger.log("編集用URL: " + form.getEditUrl());',
-        '  Logger.log("回答用URL: " + form.getPublishedUrl());',
+        f"  Logger.log({_js(t('gs.edit_url', lang))} + form.getEditUrl());",
+        f"  Logger.log({_js(t('gs.answer_url', lang))} + form.getPublishedUrl());",
         "  return form;",
         "}",
         "",
@@ -670,23 +720,24 @@ def apps_script(codebook: Codebook | str | Path | None = None) -> str:
     return "\n".join(lines)
 
 
-def plan_help(book: Codebook, page: Page) -> str:
-    """Help text of a conditional page: who answers it (Japanese)."""
+def plan_help(book: Codebook, page: Page, lang: str = "ja") -> str:
+    """Help text of a conditional page: who answers it (Japanese by default)."""
     if page.condition is None:
         return ""
     first = page.questions[0]
-    return skip_instructions(book)[f"only:{first}"][0].removeprefix("※ ")
+    line = skip_instructions(book, lang)[f"only:{first}"][0]
+    return line.removeprefix(t("skip.mark", lang))
 
 
-def _item_lines(q: Question, n: int, plan: FormPlan, trigger: bool) -> list[str]:
+def _item_lines(q: Question, n: int, plan: FormPlan, trigger: bool, lang: str = "ja") -> list[str]:
     required = q.required and q.id not in plan.demoted
     help_parts = [f"Q{n}"]
     if q.id in plan.demoted:
         help_parts.append(plan.demoted[q.id])
     if q.type == "multi":
-        help_parts.append("あてはまるものをすべて選んでください")
-    help_text = "　".join(help_parts)
-    out = [f"  // Q{n} {q.id} ({q.type}{', 必須' if required else ''})"]
+        help_parts.append(t("gs.multi_help", lang))
+    help_text = t("sep.help", lang).join(help_parts)
+    out = [f"  // Q{n} {q.id} ({q.type}{t('gs.required', lang) if required else ''})"]
     make = {
         "single": "addMultipleChoiceItem",
         "multi": "addCheckboxItem",
@@ -695,29 +746,30 @@ def _item_lines(q: Question, n: int, plan: FormPlan, trigger: bool) -> list[str]
         "text": "addParagraphTextItem",
     }[q.type]
     out.append(
-        f"  items.{q.id} = form.{make}().setTitle({_js(q.text)})"
+        f"  items.{q.id} = form.{make}().setTitle({_js(q.text_in(lang))})"
         f".setHelpText({_js(help_text)}).setRequired({'true' if required else 'false'});"
     )
     if q.type in ("single", "multi"):
-        labels = [o.label for o in q.options if not (q.allow_other and o.code == "other")]
+        labels = [o.label_in(lang) for o in q.options if not (q.allow_other and o.code == "other")]
         if not trigger:
             out.append(f"  items.{q.id}.setChoiceValues({_js(labels)});")
         if q.allow_other:
             out.append(f"  items.{q.id}.showOtherOption(true);")
     elif q.type == "likert5":
-        low, high = q.options[0].label, q.options[-1].label
+        low, high = q.options[0].label_in(lang), q.options[-1].label_in(lang)
         out.append(f"  items.{q.id}.setBounds(1, 5).setLabels({_js(low)}, {_js(high)});")
     elif q.type == "number":
+        kind = t("xlsx.whole" if q.integer else "xlsx.decimal", lang)
         if q.min is not None and q.max is not None:
             rule = f"requireNumberBetween({q.min:g}, {q.max:g})"
-            what = f"{q.min:g}〜{q.max:g} の{'整数' if q.integer else '数値'}"
+            what = t("gs.between", lang, low=q.min, high=q.max, what=kind)
         elif q.integer:
-            rule, what = "requireWholeNumber()", "整数"
+            rule, what = "requireWholeNumber()", kind
         else:
-            rule, what = "requireNumber()", "数値"
+            rule, what = "requireNumber()", kind
         out.append(
             f"  items.{q.id}.setValidation(FormApp.createTextValidation()"
-            f".setHelpText({_js(what + 'で入力してください')}).{rule}.build());"
+            f".setHelpText({_js(t('gs.number', lang, what=what))}).{rule}.build());"
         )
     return out
 
@@ -729,8 +781,9 @@ def write_forms(
     directory: str | Path,
     codebook: Codebook | str | Path | None = None,
     rows: int = DEFAULT_ROWS,
+    lang: str = "ja",
 ) -> dict[str, Path]:
-    """Write the three forms of a codebook into ``directory`` (created if missing).
+    """Write the three forms of a codebook into ``directory`` (created if missing), in ``lang``.
 
     Returns
     -------
@@ -742,10 +795,10 @@ def write_forms(
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     html = out / "questionnaire.html"
-    html.write_text(questionnaire_html(book), encoding="utf-8")
-    xlsx = write_answer_sheet(out / "answer_sheet.xlsx", book, rows=rows)
+    html.write_text(questionnaire_html(book, lang), encoding="utf-8")
+    xlsx = write_answer_sheet(out / "answer_sheet.xlsx", book, rows=rows, lang=lang)
     gs = out / "create_form.gs"
-    gs.write_text(apps_script(book), encoding="utf-8")
+    gs.write_text(apps_script(book, lang), encoding="utf-8")
     return {"html": html, "xlsx": xlsx, "gs": gs}
 
 

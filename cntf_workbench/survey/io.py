@@ -5,7 +5,9 @@ with or without BOM, UTF-16 with BOM, or cp932 (Excel on Japanese Windows). Head
 the codebook by question text (after NFKC normalisation and white-space folding) or by question
 id. Multi-select answers are parsed against the option list, so an option whose label contains a
 comma (``Scope 1, 2（…）``) still parses; Google joins ticked options with ``", "``, Microsoft
-Forms with ``";"``.
+Forms with ``";"``. Headers may also be the codebook's English question texts (``text_en``)
+and answers its English option labels (``label_en``), as an English form or answer sheet
+writes them (``forms``, ``lang="en"``).
 
 Every problem is reported with its data row (1-based, the header is row 0) and column:
 unknown option, Likert out of range, not a number, missing required answer, duplicate
@@ -37,21 +39,23 @@ from cntf_workbench.survey.codebook import (
     load_codebook,
     normalize_text,
 )
+from cntf_workbench.survey.i18n import t
 
 PROBLEM_COLUMNS = ["row", "column", "question_id", "kind", "message"]
 
-#: Problem kinds and their Japanese names (for reports).
-PROBLEM_KINDS: dict[str, str] = {
-    "unknown_option": "選択肢にない回答",
-    "likert_out_of_range": "5段階の範囲外",
-    "not_a_number": "数値でない",
-    "out_of_range": "範囲外の数値",
-    "missing_required": "必須の回答がない",
-    "duplicate": "回答者の重複",
-    "missing_column": "設問の列がない",
-    "duplicate_column": "同じ設問の列が2つ以上",
-    "unknown_column": "コードブックにない列",
-}
+_KINDS = (
+    "unknown_option",
+    "likert_out_of_range",
+    "not_a_number",
+    "out_of_range",
+    "missing_required",
+    "duplicate",
+    "missing_column",
+    "duplicate_column",
+    "unknown_column",
+)
+#: Problem kinds and their Japanese names (for reports; English: messages ``problem.*``).
+PROBLEM_KINDS: dict[str, str] = {k: t(f"problem.{k}") for k in _KINDS}
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 TIMESTAMP_COLUMNS = ("タイムスタンプ", "Timestamp", "完了時刻", "Completion time")
@@ -112,12 +116,30 @@ class SurveyData:
         """Data rows in the file [respondents]."""
         return len(self.meta)
 
-    def problem_lines(self) -> list[str]:
-        """One Japanese line per problem: ``行 3, 列「…」: message``."""
+    def problem_lines(self, lang: str = "ja") -> list[str]:
+        """One line per problem: ``行 3, 列「…」: message``.
+
+        ``lang="en"``: ``row 3, column “…”: [kind] message``, the kind in English and the
+        message itself in Japanese.
+        """
         lines = []
         for p in self.problems.itertuples(index=False):
-            where = "ヘッダー" if p.row == 0 else f"行 {p.row}"
-            lines.append(f"{where}, 列「{_short(p.column)}」: {p.message}")
+            where = (
+                t("cli.problem.header", lang)
+                if p.row == 0
+                else t("cli.problem.row", lang, row=p.row)
+            )
+            kind = t(f"problem.{p.kind}", lang) if p.kind in _KINDS else p.kind
+            lines.append(
+                t(
+                    "cli.problem.line",
+                    lang,
+                    where=where,
+                    column=_short(p.column),
+                    message=p.message,
+                    kind=kind,
+                )
+            )
         return lines
 
 
@@ -206,7 +228,10 @@ def read_raw(path: str | Path) -> tuple[pd.DataFrame, str]:
 
 def _read_excel(file: Path) -> pd.DataFrame:
     try:
-        frame = pd.read_excel(file, sheet_name=0, dtype=object, engine="openpyxl", header=0)
+        # keep_default_na=False: an answer "None" or "NA" is text, as in the CSV reader
+        frame = pd.read_excel(
+            file, sheet_name=0, dtype=object, engine="openpyxl", header=0, keep_default_na=False
+        )
     except Exception as exc:  # openpyxl raises many types on a broken workbook
         raise SurveyError(
             f"Excel ファイルとして読めません: {_short(type(exc).__name__ + ' ' + str(exc), 120)}",
@@ -299,9 +324,15 @@ _SEPARATORS = (", ", ";", ",", "、")
 
 
 def _multi_parser(q: Question) -> Callable[[str], tuple[tuple[str, ...], list[str]]]:
-    labels = sorted(
-        ((normalize_text(o.label), o.code) for o in q.options), key=lambda t: -len(t[0])
-    )
+    pairs = [(normalize_text(o.label), o.code) for o in q.options]
+    known = {lab for lab, _ in pairs}
+    # English labels (an English answer sheet or form) unless one equals a Japanese label
+    pairs += [
+        (normalize_text(o.label_en), o.code)
+        for o in q.options
+        if o.label_en and normalize_text(o.label_en) not in known
+    ]
+    labels = sorted(pairs, key=lambda t: -len(t[0]))
     codes = {o.code for o in q.options}
     order = {o.code: i for i, o in enumerate(q.options)}
 
@@ -398,6 +429,9 @@ def _cell_parser(q: Question, codebook: Codebook) -> Callable[[str], _Parsed]:
         return lru_cache(maxsize=8192)(multi)
     if q.type == "likert5":
         labels = {normalize_text(o.label): int(o.code) for o in q.options}
+        for o in q.options:
+            if o.label_en:
+                labels.setdefault(normalize_text(o.label_en), int(o.code))
 
         def likert(raw: str) -> _Parsed:
             text = normalize_text(raw)

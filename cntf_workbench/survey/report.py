@@ -21,6 +21,11 @@ the section 「前回調査からの変化」 (:func:`build_changes`): the quest
 (share of respondents raising each, two-proportion tests with Holm's correction); without it
 the report is as before.
 
+Languages: ``build_report(data, lang="en")`` builds the whole report in English (headings, table
+headers, chart labels, notes, the change section) from the codebook's and the taxonomy's English
+labels and the messages of :mod:`cntf_workbench.survey.i18n`; Japanese is the default and is
+unchanged. Respondents' answers are quoted as written (Japanese), and the English report says so.
+
 Outputs are safe to open: the HTML is rendered by jinja2 with autoescape, carries a content
 security policy that forbids scripts, and embeds charts as base64 PNG; XLSX cells are written as
 strings (never formulas) and CSV cells starting with ``= + - @`` (or a tab / carriage return)
@@ -39,9 +44,15 @@ from pathlib import Path
 import pandas as pd
 
 from cntf_workbench.errors import CntfError
-from cntf_workbench.survey import tabulate
+from cntf_workbench.survey import i18n, tabulate
 from cntf_workbench.survey import text as jtext
-from cntf_workbench.survey.taxonomy import Categorizer, Taxonomy, default_categorizer
+from cntf_workbench.survey.i18n import t
+from cntf_workbench.survey.taxonomy import (
+    Categorizer,
+    Taxonomy,
+    default_categorizer,
+    localize_coded,
+)
 
 #: Free-text questions coded by default (困りごと, 期待).
 TEXT_COLUMNS = ("pain_text", "expect_text")
@@ -53,14 +64,9 @@ NEED_COLUMNS = (
     "need_certification",
     "std_need",
 )
-#: Short Japanese labels of the need questions (column headers of the issue table).
-NEED_LABELS = {
-    "need_linkage": "企業間データ連携が必要",
-    "need_visualization": "可視化機能が必要",
-    "need_reliability": "信頼性の仕組みが必要",
-    "need_certification": "第三者評価が必要",
-    "std_need": "算出方法の標準化が必要",
-}
+#: Short Japanese labels of the need questions (column headers of the issue table; English:
+#: :func:`need_label` with ``lang="en"``).
+NEED_LABELS = {q: t(f"need.{q}") for q in NEED_COLUMNS}
 #: Quotes shown per pain point.
 N_QUOTES = 3
 #: Longest quote shown [characters]; longer answers are cut with ``…``.
@@ -126,22 +132,22 @@ def deidentify(text: object) -> str:
     tokens = jtext.tokenize(s)
     out: list[str] = []
     cursor = 0
-    for i, t in enumerate(tokens):
-        start = s.find(t.surface, cursor)
+    for i, tok in enumerate(tokens):
+        start = s.find(tok.surface, cursor)
         if start < 0:  # not found verbatim (should not happen after NFKC): keep as is
             continue
         out.append(s[cursor:start])
-        cursor = start + len(t.surface)
+        cursor = start + len(tok.surface)
         nxt = tokens[i + 1].surface if i + 1 < len(tokens) else ""
-        proper = t.pos == "名詞" and t.pos_detail == "固有名詞" and t.pos_sub != "地名"
-        if proper and t.pos_sub == "人名":
+        proper = tok.pos == "名詞" and tok.pos_detail == "固有名詞" and tok.pos_sub != "地名"
+        if proper and tok.pos_sub == "人名":
             out.append(PLACEHOLDERS["person"])
         elif proper and (nxt.startswith(_COMPANY_SUFFIX) or nxt == "社"):
             out.append(PLACEHOLDERS["company"])
         elif proper and nxt in _HONORIFIC:
             out.append(PLACEHOLDERS["person"])
         else:
-            out.append(t.surface)
+            out.append(tok.surface)
     out.append(s[cursor:])
     result = "".join(out)
     for ph in PLACEHOLDERS.values():  # 山田 太郎 → one placeholder, not two
@@ -190,6 +196,11 @@ def safe_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
+def need_label(question: str, lang: str = "ja") -> str:
+    """Short label of a need question (:data:`NEED_COLUMNS`) in ``lang``; others as they are."""
+    return t(f"need.{question}", lang) if question in NEED_COLUMNS else question
+
+
 def _quote(text: str) -> str:
     s = deidentify(text)
     return s if len(s) <= QUOTE_CHARS else s[: QUOTE_CHARS - 1] + "…"
@@ -230,6 +241,9 @@ class IssueReport:
         De-identified quotes by pain point.
     threshold : int
         Small-cell threshold [respondents].
+    lang : {"ja", "en"}
+        Language of the headers and labels (the column names above are the Japanese ones;
+        ``"en"`` uses the English names of :mod:`cntf_workbench.survey.i18n`, ``col.*``).
     """
 
     taxonomy: Taxonomy
@@ -242,18 +256,25 @@ class IssueReport:
     needs: pd.DataFrame
     quotes: dict[str, list[str]] = field(default_factory=dict)
     threshold: int = tabulate.DEFAULT_THRESHOLD
-    title: str = "カーボンニュートラルに関するアンケート 課題レポート"
+    title: str = t("report.title")
     changes: ChangeSection | None = None
+    lang: str = "ja"
+
+    def col(self, key: str) -> str:
+        """The name of column ``key`` (``pain``, ``respondents``, ``share`` …) in the report's
+        language."""
+        return t(f"col.{key}", self.lang)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Sheet name → table, in report order."""
+        lang = self.lang
         tables = {
-            "困りごと一覧": self.issues,
-            "対象区分別": self.categories,
-            "立場別": self.by_tier,
-            "規模別": self.by_size,
-            "ニーズ": self.needs,
-            "回答の分類": self.coded,
+            t("sheet.issues", lang): self.issues,
+            t("sheet.categories", lang): self.categories,
+            t("sheet.tier", lang): self.by_tier,
+            t("sheet.size", lang): self.by_size,
+            t("sheet.needs", lang): self.needs,
+            t("sheet.coded", lang): self.coded,
         }
         if self.changes is not None:
             tables.update(self.changes.tables())
@@ -271,7 +292,11 @@ def _share(count: int, n: int, threshold: int) -> object:
 
 
 def _breakdown(
-    raised: pd.DataFrame, profile: pd.Series, labels: dict[str, str], threshold: int
+    raised: pd.DataFrame,
+    profile: pd.Series,
+    labels: dict[str, str],
+    threshold: int,
+    lang: str = "ja",
 ) -> pd.DataFrame:
     """Respondents raising each code by a profile variable, suppressed."""
     groups = [g for g in labels if (profile == g).any()]
@@ -279,12 +304,12 @@ def _breakdown(
         {labels[g]: raised[profile.to_numpy() == g].sum(axis=0) for g in groups},
         index=raised.columns,
     ).astype(int)
-    counts[tabulate.TOTAL] = raised.sum(axis=0).astype(int)
+    counts[t("total", lang)] = raised.sum(axis=0).astype(int)
     sup = tabulate.suppress(
         counts, threshold=threshold, row_total=True, col_total=False, additive_rows=True
     )
     shown = sup.display()
-    shown.index.name = "困りごと"
+    shown.index.name = t("col.pain", lang)
     return shown.reset_index()
 
 
@@ -295,6 +320,7 @@ def build_report(
     threshold: int = tabulate.DEFAULT_THRESHOLD,
     progress: bool = False,
     previous: object | None = None,
+    lang: str = "ja",
 ) -> IssueReport:
     """Code the free text and build every table of the report.
 
@@ -313,6 +339,9 @@ def build_report(
     previous : SurveyData, optional
         The previous wave (loaded with its own codebook): adds the section 「前回調査からの変化」
         (``IssueReport.changes``, see :func:`build_changes`).
+    lang : {"ja", "en"}
+        Language of every header and label (``"en"``: the codebook's ``text_en`` /
+        ``label_en`` and the taxonomy's English fields; quotes stay as written).
 
     Returns
     -------
@@ -323,8 +352,14 @@ def build_report(
     ReportError
         None of ``columns`` is in the responses.
     """
+    lang = i18n.check_lang(lang)
     cat = categorizer or default_categorizer()
     tax = cat.taxonomy
+    shown_tax = tax.localized(lang)
+
+    def c(key: str) -> str:
+        return t(f"col.{key}", lang)
+
     resp: pd.DataFrame = data.responses
     book = data.codebook
     present = [c for c in columns if c in resp.columns]
@@ -365,58 +400,62 @@ def build_report(
     rows = []
     pains = coded[coded["question"] == present[0]]
     for code in ids:
-        p = tax[code]
+        p = shown_tax[code]
         k = int(raised[code].sum())
         chosen = pains[pains["pain_point"] == code].sort_values("score", ascending=False)
-        qs = list(dict.fromkeys(_quote(t) for t in chosen["raw"].head(N_QUOTES * 2)))[:N_QUOTES]
+        qs = list(dict.fromkeys(_quote(x) for x in chosen["raw"].head(N_QUOTES * 2)))[:N_QUOTES]
         quotes[code] = qs if k >= threshold else []
         row = {
             "id": code,
-            "困りごと": p.label,
-            "目指す姿": p.target_state,
-            "解決策案": "\n".join(p.solutions),
-            "対象区分": "・".join(p.categories),
-            "回答者数": _hide(k, threshold),
-            "割合": _share(k, n, threshold),
-            "代表的な回答": "\n".join(quotes[code]),
+            c("pain"): p.label,
+            c("target"): p.target_state,
+            c("solutions"): "\n".join(p.solutions),
+            c("category"): i18n.join(p.categories, lang),
+            c("respondents"): _hide(k, threshold),
+            c("share"): _share(k, n, threshold),
+            c("quotes"): "\n".join(quotes[code]),
         }
         if len(present) > 1:
-            row["他の設問での言及"] = _hide(int(mentioned[code].sum()), threshold)
+            row[c("other_mentions")] = _hide(int(mentioned[code].sum()), threshold)
         for q, s in agree.items():
             sub = s[raised[code].to_numpy()].dropna()
-            row[f"{NEED_LABELS.get(q, q)}（賛成率）"] = (
+            row[need_label(q, lang) + c("agree_suffix")] = (
                 tabulate.HIDDEN if len(sub) < threshold else round(float(sub.mean()), 4)
             )
         rows.append(row)
     issues = pd.DataFrame(rows)
 
     cat_rows = []
-    for c in tax.categories:
-        codes = [code for code in ids if c in tax[code].categories]
+    for category, name in zip(tax.categories, shown_tax.categories, strict=True):
+        codes = [code for code in ids if category in tax[code].categories]
         k = int(raised[codes].any(axis=1).sum()) if codes else 0
         cat_rows.append(
-            {"対象区分": c, "回答者数": _hide(k, threshold), "割合": _share(k, n, threshold)}
+            {
+                c("category"): name,
+                c("respondents"): _hide(k, threshold),
+                c("share"): _share(k, n, threshold),
+            }
         )
     categories = pd.DataFrame(cat_rows)
 
     def profile(qid: str) -> tuple[pd.Series, dict[str, str]]:
         if qid not in resp.columns:
-            return pd.Series([""] * n, index=raised.index), {"": "不明"}
+            return pd.Series([""] * n, index=raised.index), {"": t("unknown", lang)}
         values = resp[qid].astype("string").fillna("").to_numpy()
         try:
-            labels = dict(book[qid].label_of())
+            labels = dict(book[qid].label_of(lang))
         except (KeyError, AttributeError):
             labels = {}
         labels = {**labels, **{v: v for v in pd.unique(values) if v not in labels}}
-        labels = {k: ("無回答" if k == "" else v) for k, v in labels.items()}
+        labels = {k: (t("no_answer", lang) if k == "" else v) for k, v in labels.items()}
         return pd.Series(values, index=raised.index), labels
 
     tier, tier_labels = profile("chain_position")
     size, size_labels = profile("employees")
     raised_labelled = raised.copy()
-    raised_labelled.columns = [f"{c} {tax[c].label}" for c in ids]
-    by_tier = _breakdown(raised_labelled, tier, tier_labels, threshold)
-    by_size = _breakdown(raised_labelled, size, size_labels, threshold)
+    raised_labelled.columns = [f"{x} {shown_tax[x].label}" for x in ids]
+    by_tier = _breakdown(raised_labelled, tier, tier_labels, threshold, lang)
+    by_size = _breakdown(raised_labelled, size, size_labels, threshold, lang)
 
     need_rows = []
     for q, s in agree.items():
@@ -424,30 +463,43 @@ def build_report(
         need_rows.append(
             {
                 "question_id": q,
-                "設問": _question_text(book, q),
-                "回答数": answered,
-                "賛成（4・5）": (
+                c("question"): _question_text(book, q, lang),
+                c("answers"): answered,
+                c("agree45"): (
                     tabulate.HIDDEN if answered < threshold else round(float(s.dropna().mean()), 4)
                 ),
             }
         )
-    needs = pd.DataFrame(need_rows, columns=["question_id", "設問", "回答数", "賛成（4・5）"])
+    needs = pd.DataFrame(
+        need_rows, columns=["question_id", c("question"), c("answers"), c("agree45")]
+    )
 
     shown = coded.copy()
     shown["text"] = shown["raw"].map(deidentify)
-    shown = shown.drop(columns=["raw", "rule_codes"])
+    shown = localize_coded(shown.drop(columns=["raw", "rule_codes"]), tax, lang)
     report = IssueReport(
-        tax, n, shown, issues, categories, by_tier, by_size, needs, quotes, threshold
+        tax,
+        n,
+        shown,
+        issues,
+        categories,
+        by_tier,
+        by_size,
+        needs,
+        quotes,
+        threshold,
+        title=t("report.title", lang),
+        lang=lang,
     )
     if previous is not None:
         before = build_report(previous, cat, columns, threshold, progress)
-        report.changes = build_changes(report, before, data, previous, threshold)
+        report.changes = build_changes(report, before, data, previous, threshold, lang=lang)
     return report
 
 
-def _question_text(book: object, qid: str) -> str:
+def _question_text(book: object, qid: str, lang: str = "ja") -> str:
     try:
-        return str(book[qid].text)
+        return str(book[qid].text_in(lang))
     except (KeyError, AttributeError, TypeError):
         return qid
 
@@ -479,8 +531,11 @@ class ChangeSection:
     not_compared : pandas.DataFrame
         Questions not compared: ``設問``, ``状態``, ``理由``.
     lines : list of str
-        The section's summary in Japanese, one line per finding.
+        The section's summary in the report's language, one line per finding.
     comparison : WaveComparison
+    lang : {"ja", "en"}
+        Language of the headers and lines (English column names: ``col.*`` of
+        :mod:`cntf_workbench.survey.i18n`).
     """
 
     old_label: str
@@ -493,44 +548,53 @@ class ChangeSection:
     not_compared: pd.DataFrame
     lines: list[str]
     comparison: object = None
+    lang: str = "ja"
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Sheet name → table."""
+        lang = self.lang
         return {
-            "前回からの変化": self.moved,
-            "群別の変化": self.by_group,
-            "困りごとの増減": self.pains,
-            "比較しない設問": self.not_compared,
+            t("sheet.moved", lang): self.moved,
+            t("sheet.by_group", lang): self.by_group,
+            t("sheet.pains", lang): self.pains,
+            t("sheet.not_compared", lang): self.not_compared,
         }
 
 
-def _moved_rows(comparison, frame: pd.DataFrame) -> list[dict]:
-    from cntf_workbench.survey.compare import EFFECT_JA, TEST_JA
+def _moved_rows(comparison, frame: pd.DataFrame, lang: str = "ja") -> list[dict]:
+    from cntf_workbench.survey.compare import effect_name, method_name
+
+    def c(key: str) -> str:
+        return t(f"col.{key}", lang)
 
     rows = []
-    for r in frame.to_dict("records"):
-        move = comparison.largest_move(r) if r["type"] == "single" else None
+    for raw in frame.to_dict("records"):
+        r = comparison.localized(raw, lang)
+        move = comparison.largest_move(raw) if r["type"] == "single" else None
+        if move is not None:
+            move = comparison.localized(move, lang)
         if r["option"]:
             label = r["label"]
         elif r["type"] == "likert5":
-            label = "4・5の割合"
+            label = t("changes.top2", lang)
         else:
-            label = move["label"] if move else "（分布全体）"
+            label = move["label"] if move else t("changes.whole", lang)
         old = r["share_old"] if move is None else move["share_old"]
         new = r["share_new"] if move is None else move["share_new"]
+        effect = effect_name(r["effect_measure"], lang) if r["effect_measure"] else ""
         row = {
-            "設問": r["question"],
-            "選択肢": label,
-            "前回": round(float(old), 4) if old == old else "",
-            "今回": round(float(new), 4) if new == new else "",
-            "変化（ポイント）": round(float((new - old) * 100), 1) if old == old else "",
-            "検定": TEST_JA.get(r["test"], r["test"]),
-            "p値": float(f"{r['p_value']:.3g}"),
-            "効果量": f"{EFFECT_JA.get(r['effect_measure'], '')} {r['effect']:.2f}",
-            "説明": comparison.line(r),
+            c("question"): r["question"],
+            c("option"): label,
+            c("old"): round(float(old), 4) if old == old else "",
+            c("new"): round(float(new), 4) if new == new else "",
+            c("change"): round(float((new - old) * 100), 1) if old == old else "",
+            c("test"): method_name(r["test"], lang),
+            c("p"): float(f"{r['p_value']:.3g}"),
+            c("effect"): f"{effect} {r['effect']:.2f}",
+            c("explanation"): comparison.line(raw, lang),
         }
         if "group_label" in r:
-            row = {"内訳": r["by"], "群": r["group_label"], **row}
+            row = {c("by"): r["by"], c("group"): r["group_label"], **row}
         rows.append(row)
     return rows
 
@@ -552,6 +616,7 @@ def build_changes(
     threshold: int = tabulate.DEFAULT_THRESHOLD,
     alpha: float = 0.05,
     group_by: Sequence[str] = ("chain_position", "employees"),
+    lang: str | None = None,
 ) -> ChangeSection:
     """Build 「前回調査からの変化」: what moved, for which groups, which pain points grew or shrank.
 
@@ -567,6 +632,8 @@ def build_changes(
         Significance level [-].
     group_by : sequence of str
         Profile questions to break the moved questions down by (skipped when not aligned).
+    lang : {"ja", "en"}, optional
+        Default: the language of ``current``.
 
     Returns
     -------
@@ -574,11 +641,16 @@ def build_changes(
     """
     from cntf_workbench.survey import compare as cp
 
+    lang = i18n.check_lang(lang or current.lang)
+
+    def c(key: str) -> str:
+        return t(f"col.{key}", lang)
+
     comparison = cp.compare_waves(previous_data, current_data, alpha=alpha, threshold=threshold)
     sig = comparison.significant()
-    moved = pd.DataFrame(_moved_rows(comparison, sig))
+    moved = pd.DataFrame(_moved_rows(comparison, sig, lang))
     moved_q = list(dict.fromkeys(sig["question"]))
-    group_rows, lines = [], [comparison.line(r) for r in sig.to_dict("records")]
+    group_rows, lines = [], [comparison.line(r, lang) for r in sig.to_dict("records")]
     for by in group_by:
         try:
             grouped = cp.compare_by_group(
@@ -593,8 +665,8 @@ def build_changes(
         except cp.SurveyError:
             continue
         gsig = grouped.significant()
-        group_rows.extend(_moved_rows(grouped, gsig))
-        lines.extend(grouped.line(r) for r in gsig.to_dict("records"))
+        group_rows.extend(_moved_rows(grouped, gsig, lang))
+        lines.extend(grouped.line(r, lang) for r in gsig.to_dict("records"))
     by_group = pd.DataFrame(group_rows)
 
     c_old, c_new = _raised_counts(previous), _raised_counts(current)
@@ -605,40 +677,40 @@ def build_changes(
     ]
     adjusted = cp.adjust_p(raw, "holm")
     pain_rows = []
+    tax = current.taxonomy.localized(lang)
     for k, p in zip(current.taxonomy.ids, adjusted, strict=True):
         a, b = int(c_old[k]), int(c_new[k])
         hidden = 0 < a < threshold or 0 < b < threshold
         change = (b / n_new - a / n_old) * 100
-        verdict = "有意な変化なし"
+        verdict = t("verdict.none", lang)
         if p < alpha:
-            verdict = "増加" if change > 0 else "減少"
-            lines.append(
-                f"困りごと {k}「{current.taxonomy[k].label}」が{verdict}: "
-                f"{a / n_old * 100:.1f}% → {b / n_new * 100:.1f}%（p = {p:.3g}、Holm 補正）"
-                if not hidden
-                else f"困りごと {k}「{current.taxonomy[k].label}」が{verdict}（p = {p:.3g}）"
-            )
+            verdict = t("verdict.up" if change > 0 else "verdict.down", lang)
+            key = "changes.pain_line_hidden" if hidden else "changes.pain_line"
+            values = {"a": a / n_old * 100, "b": b / n_new * 100} if not hidden else {}
+            lines.append(t(key, lang, code=k, label=tax[k].label, verdict=verdict, p=p, **values))
         pain_rows.append(
             {
                 "id": k,
-                "困りごと": current.taxonomy[k].label,
-                "前回 回答者数": _hide(a, threshold),
-                "前回 割合": _share(a, n_old, threshold),
-                "今回 回答者数": _hide(b, threshold),
-                "今回 割合": _share(b, n_new, threshold),
-                "変化（ポイント）": tabulate.HIDDEN if hidden else round(change, 1),
-                "p値（Holm）": float(f"{p:.3g}"),
-                "判定": verdict,
+                c("pain"): tax[k].label,
+                c("old_respondents"): _hide(a, threshold),
+                c("old_share"): _share(a, n_old, threshold),
+                c("new_respondents"): _hide(b, threshold),
+                c("new_share"): _share(b, n_new, threshold),
+                c("change"): tabulate.HIDDEN if hidden else round(change, 1),
+                c("p_holm"): float(f"{p:.3g}"),
+                c("verdict"): verdict,
             }
         )
-    table = comparison.alignment.table()
+    table = comparison.alignment.table(lang)
     off = table[~table["status"].isin(["aligned"])]
+    status = "status_ja" if lang == "ja" else "status_en"
     not_compared = pd.DataFrame(
-        {"設問": off["question"], "状態": off["status_ja"], "理由": off["reason"]}
+        {c("question"): off["question"], c("status"): off[status], c("reason"): off["reason"]}
     ).reset_index(drop=True)
+    old_label, new_label = comparison.wave_labels(lang)
     return ChangeSection(
-        comparison.old_label,
-        comparison.new_label,
+        old_label,
+        new_label,
         n_old,
         n_new,
         moved,
@@ -647,23 +719,23 @@ def build_changes(
         not_compared,
         lines,
         comparison,
+        lang,
     )
 
 
-_CHANGES_HTML = """<h2>前回調査からの変化</h2>
-<p>{{ c.old_label }}（回答者 {{ c.n_old }} 人）と {{ c.new_label }}（回答者 {{ c.n_new }} 人）を、
-設問ごとに比べました（単一選択: カイ二乗・フィッシャー検定、複数選択: 選択肢ごとの比率の検定と Holm 補正、
-5段階: マン・ホイットニー検定。p &lt; {{ alpha }} を「変化あり」としました）。2回の回答者は同じ会員とは限りません。</p>
+_CHANGES_HTML = """<h2>{{ m("changes.h") }}</h2>
+<p>{{ m("changes.intro", old=c.old_label, n_old=c.n_old, new=c.new_label, n_new=c.n_new,
+        alpha=alpha) }}</p>
 <ul>{% for line in c.lines %}<li>{{ line }}</li>{% endfor %}</ul>
-{% if not c.lines %}<p>有意な変化はありませんでした。</p>{% endif %}
-<img alt="前回調査からの変化" src="data:image/png;base64,{{ chart }}">
-<h3>変化した設問</h3>
+{% if not c.lines %}<p>{{ m("changes.none") }}</p>{% endif %}
+<img alt="{{ m("changes.h") }}" src="data:image/png;base64,{{ chart }}">
+<h3>{{ m("changes.h.moved") }}</h3>
 {{ table(c.moved) }}
-<h3>群別の変化（変化した設問を立場別・規模別に）</h3>
+<h3>{{ m("changes.h.by_group") }}</h3>
 {{ table(c.by_group) }}
-<h3>困りごとの増減</h3>
+<h3>{{ m("changes.h.pains") }}</h3>
 {{ table(c.pains) }}
-<h3>比較しない・粒度を合わせた設問</h3>
+<h3>{{ m("changes.h.not_compared") }}</h3>
 {{ table(c.not_compared) }}
 """
 
@@ -678,16 +750,19 @@ def changes_html(changes: ChangeSection) -> str:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     table_tpl = env.from_string(_TABLE)
 
+    lang = changes.lang
+
     def table(frame: pd.DataFrame) -> Markup:
         if frame.empty:
-            return Markup("<p class='note'>（該当なし）</p>")
+            return Markup("<p class='note'>") + t("report.none", lang) + Markup("</p>")
         return Markup(table_tpl.render(frame=frame, cell=_change_cell))
 
     return env.from_string(_CHANGES_HTML).render(
         c=changes,
         alpha=f"{changes.comparison.alpha:g}",
-        chart=_png(shift_chart(changes.comparison)),
+        chart=_png(shift_chart(changes.comparison, lang=lang)),
         table=table,
+        m=lambda key, **kw: t(key, lang, **kw),
     )
 
 
@@ -717,16 +792,21 @@ def pain_chart(report: IssueReport):
     from cntf_workbench import fonts
 
     fonts.setup()
-    table = report.issues[report.issues["回答者数"] != tabulate.HIDDEN]
-    labels = [f"{i} {t}" for i, t in zip(table["id"], table["困りごと"], strict=True)]
+    lang, count = report.lang, report.col("respondents")
+    table = report.issues[report.issues[count] != tabulate.HIDDEN]
+    labels = [f"{i} {x}" for i, x in zip(table["id"], table[report.col("pain")], strict=True)]
+    if lang == "en":  # long English labels: wrap at words
+        import textwrap
+
+        labels = [textwrap.fill(x, 48) for x in labels]
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(labels) + 1.2))
-    values = table["回答者数"].astype(int).to_numpy()
+    values = table[count].astype(int).to_numpy()
     ax.barh(labels, values, color="#4c72b0")
     for y, v in enumerate(values):
         ax.text(v, y, f" {v}", va="center", fontsize=9)
     ax.invert_yaxis()
-    ax.set_xlabel("回答者数（人）")
-    ax.set_title(f"困りごと別の回答者数（回答者 {report.n_respondents} 人）")
+    ax.set_xlabel(t("chart.pains.xlabel", lang))
+    ax.set_title(t("chart.pains.title", lang, n=report.n_respondents))
     fig.tight_layout()
     return fig
 
@@ -738,14 +818,16 @@ def category_chart(report: IssueReport):
     from cntf_workbench import fonts
 
     fonts.setup()
-    table = report.categories[report.categories["割合"] != tabulate.HIDDEN]
+    lang, share = report.lang, report.col("share")
+    table = report.categories[report.categories[share] != tabulate.HIDDEN]
     fig, ax = plt.subplots(figsize=(6, 3.2))
-    shares = table["割合"].astype(float).to_numpy() * 100
-    ax.bar(table["対象区分"], shares, color=["#55a868", "#c44e52", "#8172b2"][: len(table)])
+    shares = table[share].astype(float).to_numpy() * 100
+    colours = ["#55a868", "#c44e52", "#8172b2"][: len(table)]
+    ax.bar(table[report.col("category")], shares, color=colours)
     for x, v in enumerate(shares):
         ax.text(x, v, f"{v:.0f}%", ha="center", va="bottom")
-    ax.set_ylabel("回答者に占める割合（%）")
-    ax.set_title("対象区分別（いずれかの困りごとを挙げた回答者）")
+    ax.set_ylabel(t("chart.categories.ylabel", lang))
+    ax.set_title(t("chart.categories.title", lang))
     fig.tight_layout()
     return fig
 
@@ -754,7 +836,7 @@ def category_chart(report: IssueReport):
 # writers
 
 _HTML = """<!DOCTYPE html>
-<html lang="ja">
+<html lang="{{ lang }}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy"
@@ -771,34 +853,33 @@ td.quote { white-space: pre-wrap; font-size: 90%; }
 </head>
 <body>
 <h1>{{ report.title }}</h1>
-<p>回答者 {{ report.n_respondents }} 人。自由記述（{{ questions }}）を困りごとの分類体系に
-コーディングしました（ルール＋分類器）。{{ report.threshold }} 人未満の集計値と、
-そこから逆算できる値は「{{ hidden }}」で秘匿しています。引用は個人名・企業名・連絡先を除いています。</p>
-<h2>対象区分別</h2>
-<img alt="対象区分別の割合" src="data:image/png;base64,{{ category_png }}">
+<p>{{ m("report.intro", n=report.n_respondents, questions=questions,
+        threshold=report.threshold, hidden=hidden) }}</p>
+<h2>{{ m("report.h.categories") }}</h2>
+<img alt="{{ m("report.alt.categories") }}" src="data:image/png;base64,{{ category_png }}">
 {{ table(report.categories) }}
-<h2>困りごと別</h2>
-<img alt="困りごと別の回答者数" src="data:image/png;base64,{{ pain_png }}">
+<h2>{{ m("report.h.pains") }}</h2>
+<img alt="{{ m("report.alt.pains") }}" src="data:image/png;base64,{{ pain_png }}">
 <table>
-<tr><th>id</th><th>困りごと</th><th>目指す姿</th><th>解決策案</th><th>対象区分</th>
-<th>回答者数</th><th>割合</th><th>代表的な回答</th>
+<tr><th>id</th><th>{{ col.pain }}</th><th>{{ col.target }}</th><th>{{ col.solutions }}</th><th>{{ col.category }}</th>
+<th>{{ col.respondents }}</th><th>{{ col.share }}</th><th>{{ col.quotes }}</th>
 {% for c in need_columns %}<th>{{ c }}</th>{% endfor %}</tr>
 {% for row in issues %}
-<tr><td>{{ row.id }}</td><td>{{ row["困りごと"] }}</td><td>{{ row["目指す姿"] }}</td>
-<td class="quote">{{ row["解決策案"] }}</td><td>{{ row["対象区分"] }}</td>
-<td>{{ row["回答者数"] }}</td><td>{{ pct(row["割合"]) }}</td>
-<td class="quote">{{ row["代表的な回答"] }}</td>
+<tr><td>{{ row.id }}</td><td>{{ row[col.pain] }}</td><td>{{ row[col.target] }}</td>
+<td class="quote">{{ row[col.solutions] }}</td><td>{{ row[col.category] }}</td>
+<td>{{ row[col.respondents] }}</td><td>{{ pct(row[col.share]) }}</td>
+<td class="quote"{{ quote_lang }}>{{ row[col.quotes] }}</td>
 {% for c in need_columns %}<td>{{ pct(row[c]) }}</td>{% endfor %}</tr>
 {% endfor %}
 </table>
-<h2>立場別（サプライチェーン上の位置づけ）</h2>
+<h2>{{ m("report.h.tier") }}</h2>
 {{ table(report.by_tier) }}
-<h2>規模別（従業員数）</h2>
+<h2>{{ m("report.h.size") }}</h2>
 {{ table(report.by_size) }}
-<h2>関連する定量回答（4・5 と答えた割合、全回答者）</h2>
-<p class="note">困りごとの表の「賛成率」は、その困りごとを挙げた回答者のうち 4・5 と答えた割合です。</p>
+<h2>{{ m("report.h.needs") }}</h2>
+<p class="note">{{ m("report.note.agree") }}</p>
 {{ table(report.needs) }}
-<p class="note">分類の根拠（ルール名またはモデルの確率）は XLSX の「回答の分類」シートにあります。</p>
+<p class="note">{{ m("report.note.basis") }}</p>
 </body>
 </html>
 """
@@ -819,6 +900,9 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return _pct(value)
     return str(value)
+
+
+_ISSUE_KEYS = ("pain", "target", "solutions", "category", "respondents", "share", "quotes")
 
 
 def write_html(report: IssueReport, path: str | Path) -> Path:
@@ -842,12 +926,18 @@ def write_html(report: IssueReport, path: str | Path) -> Path:
     def table(frame: pd.DataFrame) -> Markup:
         return Markup(table_tpl.render(frame=frame, cell=_cell))
 
+    lang = report.lang
+    suffix = report.col("agree_suffix")
     html = env.from_string(_HTML).render(
         report=report,
-        questions="、".join(dict.fromkeys(report.coded["question"])),
+        lang=lang,
+        m=lambda key, **kw: t(key, lang, **kw),
+        col={k: report.col(k) for k in _ISSUE_KEYS},
+        quote_lang=Markup(' lang="ja"') if lang != "ja" else "",
+        questions=i18n.t("sep.questions", lang).join(dict.fromkeys(report.coded["question"])),
         hidden=tabulate.HIDDEN,
         issues=report.issues.to_dict("records"),
-        need_columns=[c for c in report.issues.columns if str(c).endswith("（賛成率）")],
+        need_columns=[c for c in report.issues.columns if str(c).endswith(suffix)],
         pain_png=_png(pain_chart(report)),
         category_png=_png(category_chart(report)),
         table=table,
@@ -882,12 +972,14 @@ def write_xlsx(report: IssueReport, path: str | Path) -> Path:
     head = book.add_format({"bold": True, "bg_color": "#DDE3F0", "border": 1, "text_wrap": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
     pct = book.add_format({"num_format": "0.0%", "valign": "top", "border": 1})
+    wide = {report.col("quotes"), "text", report.col("solutions")}
+    medium = {report.col("pain"), report.col("target"), report.col("question")}
     for name, frame in report.tables().items():
         sheet = book.add_worksheet(name)
         for j, col in enumerate(frame.columns):
             sheet.write_string(0, j, str(col), head)
-            width = 50 if col in ("代表的な回答", "text", "解決策案") else 14
-            if col in ("困りごと", "目指す姿", "設問"):
+            width = 50 if col in wide else 14
+            if col in medium:
                 width = 30
             sheet.set_column(j, j, width)
         for i, row in enumerate(frame.itertuples(index=False), start=1):
@@ -896,13 +988,21 @@ def write_xlsx(report: IssueReport, path: str | Path) -> Path:
                 if isinstance(v, bool) or v is None or (isinstance(v, float) and v != v):
                     sheet.write_string(i, j, "" if v is None or v != v else str(v), wrap)
                 elif isinstance(v, int | float):
-                    fmt = pct if ("割合" in str(col) or "賛成" in str(col)) else wrap
+                    fmt = pct if _is_share(str(col), report.lang) else wrap
                     sheet.write_number(i, j, float(v), fmt)
                 else:
                     sheet.write_string(i, j, str(v), wrap)
         sheet.freeze_panes(1, 0)
     book.close()
     return path
+
+
+def _is_share(column: str, lang: str) -> bool:
+    """Is ``column`` a share (written as a percentage in XLSX)?"""
+    if lang == "ja":
+        return "割合" in column or "賛成" in column
+    names = {t(f"col.{k}", lang) for k in ("share", "old_share", "new_share", "agree45")}
+    return column in names or column.endswith(t("col.agree_suffix", lang))
 
 
 def write_pptx(report: IssueReport, path: str | Path) -> Path:
@@ -926,14 +1026,17 @@ def write_pptx(report: IssueReport, path: str | Path) -> Path:
     from pptx.enum.text import MSO_AUTO_SIZE
     from pptx.util import Inches, Pt
 
+    lang, col = report.lang, report.col
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
     title = prs.slides.add_slide(prs.slide_layouts[0])
     title.shapes.title.text = report.title
-    title.placeholders[
-        1
-    ].text = (
-        f"回答者 {report.n_respondents} 人 / {report.threshold} 人未満は秘匿（{tabulate.HIDDEN}）"
+    title.placeholders[1].text = t(
+        "pptx.subtitle",
+        lang,
+        n=report.n_respondents,
+        threshold=report.threshold,
+        hidden=tabulate.HIDDEN,
     )
 
     def chart_slide(heading: str, cats: list[str], values: list[float], kind, name: str) -> None:
@@ -950,40 +1053,50 @@ def write_pptx(report: IssueReport, path: str | Path) -> Path:
         plot.has_data_labels = True
         chart.category_axis.tick_labels.font.size = Pt(11)
 
-    shown = report.issues[report.issues["回答者数"] != tabulate.HIDDEN]
+    shown = report.issues[report.issues[col("respondents")] != tabulate.HIDDEN]
     chart_slide(
-        "困りごと別の回答者数",
-        [f"{i} {t}" for i, t in zip(shown["id"], shown["困りごと"], strict=True)],
-        [float(v) for v in shown["回答者数"]],
+        t("pptx.pains", lang),
+        [f"{i} {x}" for i, x in zip(shown["id"], shown[col("pain")], strict=True)],
+        [float(v) for v in shown[col("respondents")]],
         XL_CHART_TYPE.BAR_CLUSTERED,
-        "回答者数（人）",
+        t("pptx.pains.series", lang),
     )
-    cats = report.categories[report.categories["割合"] != tabulate.HIDDEN]
+    cats = report.categories[report.categories[col("share")] != tabulate.HIDDEN]
     chart_slide(
-        "対象区分別の割合（いずれかの困りごとを挙げた回答者）",
-        list(cats["対象区分"]),
-        [float(v) for v in cats["割合"]],
+        t("pptx.categories", lang),
+        list(cats[col("category")]),
+        [float(v) for v in cats[col("share")]],
         XL_CHART_TYPE.COLUMN_CLUSTERED,
-        "割合",
+        t("pptx.categories.series", lang),
     )
+    suffix = col("agree_suffix")
+    dash = t("dash", lang)
     for row in report.issues.to_dict("records"):
         slide = prs.slides.add_slide(prs.slide_layouts[1])
-        slide.shapes.title.text = f"{row['id']} {row['困りごと']}"
+        slide.shapes.title.text = f"{row['id']} {row[col('pain')]}"
         body = slide.placeholders[1].text_frame
-        share = _pct(row["割合"])
+        share = _pct(row[col("share")])
+        solutions = row[col("solutions")].replace("\n", " / ") or dash
         lines = [
-            f"回答者数: {row['回答者数']}（{share}）　対象区分: {row['対象区分'] or '—'}",
-            f"目指す姿: {row['目指す姿'] or '—'}",
-            "解決策案: " + (row["解決策案"].replace("\n", " / ") or "—"),
+            t(
+                "pptx.line.count",
+                lang,
+                count=row[col("respondents")],
+                share=share,
+                category=row[col("category")] or dash,
+            ),
+            t("pptx.line.target", lang, text=row[col("target")] or dash),
+            t("pptx.line.solutions", lang, text=solutions),
         ]
         needs = [
-            f"{c.removesuffix('（賛成率）')} {_pct(v)}"
-            for c, v in row.items()
-            if str(c).endswith("（賛成率）")
+            f"{c.removesuffix(suffix)} {_pct(v)}" for c, v in row.items() if str(c).endswith(suffix)
         ]
         if needs:
-            lines.append("挙げた回答者のうち 4・5 の割合: " + " / ".join(needs))
-        lines += [f"「{q}」" for q in report.quotes.get(row["id"], [])]
+            lines.append(t("pptx.line.needs", lang, text=" / ".join(needs)))
+        quotes = report.quotes.get(row["id"], [])
+        if quotes and lang != "ja":
+            lines.append(t("pptx.quotes_note", lang))
+        lines += [i18n.quote(q, "ja") for q in quotes]
         body.text = lines[0]
         for line in lines[1:]:
             body.add_paragraph().text = line
@@ -994,9 +1107,9 @@ def write_pptx(report: IssueReport, path: str | Path) -> Path:
                 r.font.size = Pt(14)
     if report.changes is not None:
         slide = prs.slides.add_slide(prs.slide_layouts[1])
-        slide.shapes.title.text = "前回調査からの変化"
+        slide.shapes.title.text = t("changes.h", lang)
         body = slide.placeholders[1].text_frame
-        lines = report.changes.lines[:10] or ["有意な変化はありませんでした"]
+        lines = report.changes.lines[:10] or [t("changes.none_short", lang)]
         body.text = lines[0]
         for line in lines[1:]:
             body.add_paragraph().text = line
@@ -1040,7 +1153,10 @@ def write_report(
     if progress:
         from tqdm.auto import tqdm
 
-        iterator = tqdm(steps, desc="レポート出力", unit="ファイル")
+        lang = report.lang
+        iterator = tqdm(
+            steps, desc=t("report.progress", lang), unit=t("report.progress_unit", lang)
+        )
     return {name: write() for name, write in iterator}
 
 
@@ -1054,6 +1170,7 @@ __all__ = [
     "cell_text",
     "changes_html",
     "deidentify",
+    "need_label",
     "pain_chart",
     "safe_csv",
     "write_html",

@@ -5,6 +5,9 @@ Three parts:
 - :func:`load_taxonomy` reads ``surveys/taxonomy.yaml``: the seminar's pain points (困りごと)
   P1–P8 with target state (目指す姿), proposed solutions (解決策案) and categories (可視化 /
   CO2削減 / データ連携), plus ``other``. Members may add codes; the loader checks them.
+  Optional English fields (``label_en``, ``target_state_en``, ``solutions_en`` per code and a
+  ``categories_en`` map) give the English reports (:meth:`Taxonomy.localized`); a file without
+  them reads as before and its English outputs fall back to the Japanese.
 - :func:`load_rules` reads a coding-rule file in KH Coder's syntax with the engine of
   :mod:`cntf_workbench.survey.coding` (``＊code`` lines, then a condition over words with
   ``and`` / ``or`` / ``not``, phrases, ``near``/``seq``, counts, raw strings, other codes,
@@ -28,7 +31,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +39,7 @@ import pandas as pd
 import yaml
 
 from cntf_workbench.errors import CntfError
+from cntf_workbench.survey import i18n
 from cntf_workbench.survey import text as jtext
 from cntf_workbench.survey.coding import (
     And,
@@ -99,6 +103,10 @@ class PainPoint:
         解決策案.
     categories : tuple of str
         対象区分 (subset of the taxonomy's categories).
+    label_en, target_state_en : str
+        English label and target state (``""`` when the file has none).
+    solutions_en : tuple of str
+        English solutions, one per ``solutions`` entry (``()`` when the file has none).
     """
 
     id: str
@@ -106,6 +114,9 @@ class PainPoint:
     target_state: str
     solutions: tuple[str, ...]
     categories: tuple[str, ...]
+    label_en: str = ""
+    target_state_en: str = ""
+    solutions_en: tuple[str, ...] = ()
 
     @property
     def category(self) -> str:
@@ -130,6 +141,7 @@ class Taxonomy:
     categories: tuple[str, ...]
     codes: dict[str, PainPoint]
     source: str = ""
+    categories_en: dict[str, str] = field(default_factory=dict)
 
     @property
     def ids(self) -> list[str]:
@@ -139,15 +151,55 @@ class Taxonomy:
     def __getitem__(self, code: str) -> PainPoint:
         return self.codes[code]
 
-    def table(self) -> pd.DataFrame:
-        """The seminar's 困りごと table: ``id``, ``困りごと``, ``目指す姿``, ``解決策案``, ``対象区分``."""
+    def table(self, lang: str = "ja") -> pd.DataFrame:
+        """The seminar's 困りごと table: ``id``, ``困りごと``, ``目指す姿``, ``解決策案``, ``対象区分``
+        (``lang="en"``: English headers and texts)."""
+        tax = self.localized(lang)
         return pd.DataFrame(
             [
-                (p.id, p.label, p.target_state, "; ".join(p.solutions), "・".join(p.categories))
-                for p in self.codes.values()
+                (
+                    p.id,
+                    p.label,
+                    p.target_state,
+                    "; ".join(p.solutions),
+                    i18n.join(p.categories, lang),
+                )
+                for p in tax.codes.values()
             ],
-            columns=["id", "困りごと", "目指す姿", "解決策案", "対象区分"],
+            columns=["id", *(i18n.t(f"col.{k}", lang) for k in _TABLE_KEYS)],
         )
+
+    def category_name(self, category: str, lang: str = "ja") -> str:
+        """A category (対象区分) in ``lang`` (``categories_en``; the Japanese when missing)."""
+        return i18n.pick(category, self.categories_en.get(category), lang)
+
+    def localized(self, lang: str = "ja") -> Taxonomy:
+        """The taxonomy with its texts in ``lang``.
+
+        ``"ja"`` returns the taxonomy itself. ``"en"`` returns a copy whose ``label``,
+        ``target_state``, ``solutions`` and category names are the English ones (each falls
+        back to the Japanese where the file has no English); ids are unchanged.
+        """
+        if i18n.check_lang(lang) == "ja":
+            return self
+        codes = {
+            k: PainPoint(
+                p.id,
+                i18n.pick(p.label, p.label_en, lang),
+                i18n.pick(p.target_state, p.target_state_en, lang),
+                i18n.pick_all(p.solutions, p.solutions_en, lang),
+                tuple(self.category_name(c, lang) for c in p.categories),
+                p.label_en,
+                p.target_state_en,
+                p.solutions_en,
+            )
+            for k, p in self.codes.items()
+        }
+        cats = tuple(self.category_name(c, lang) for c in self.categories)
+        return Taxonomy(cats, codes, self.source, dict(self.categories_en))
+
+
+_TABLE_KEYS = ("pain", "target", "solutions", "category")
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
@@ -214,17 +266,43 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         solutions = entry.get("solutions") or ()
         if isinstance(solutions, str):
             solutions = [solutions]
+        solutions_en = entry.get("solutions_en") or ()
+        if isinstance(solutions_en, str):
+            solutions_en = [solutions_en]
+        if solutions_en and len(solutions_en) != len(solutions):
+            raise TaxonomyError(
+                f"コード {code} の solutions_en（{len(solutions_en)} 件）は solutions"
+                f"（{len(solutions)} 件）と同じ数が必要です",
+                file=path,
+                column="solutions_en",
+            )
         codes[code] = PainPoint(
             code,
             label,
             str(entry.get("target_state") or ""),
             tuple(str(s) for s in solutions),
             cats,
+            str(entry.get("label_en") or "").strip(),
+            str(entry.get("target_state_en") or "").strip(),
+            tuple(str(s) for s in solutions_en),
         )
     if "other" not in codes:
         raise TaxonomyError("コード other（その他）が必要です", file=path)
     codes["other"] = codes.pop("other")
-    return Taxonomy(categories, codes, str(raw.get("source") or ""))
+    names_en = raw.get("categories_en") or {}
+    if not isinstance(names_en, dict):
+        raise TaxonomyError(
+            "categories_en は 区分 → 英語名 の辞書です", file=path, column="categories_en"
+        )
+    unknown = [c for c in names_en if str(c) not in categories]
+    if unknown:
+        raise TaxonomyError(
+            f"categories_en の区分 {unknown} は categories {list(categories)} にありません",
+            file=path,
+            column="categories_en",
+        )
+    names = {str(k): str(v) for k, v in names_en.items() if v}
+    return Taxonomy(categories, codes, str(raw.get("source") or ""), names)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -389,7 +467,7 @@ class Categorizer:
         for i in iterator:
             t = norm[i]
             if not t:
-                out.append((t, "other", "空欄", 0.0, ""))
+                out.append((t, "other", i18n.t("basis.blank"), 0.0, ""))
                 continue
             p = proba[row_of[i]]
             doc = Doc.of(t, i + 1)
@@ -399,22 +477,68 @@ class Categorizer:
                 best = max(codes, key=lambda c: p[classes.index(c)] if c in classes else -1)
                 rule = next(r for r in fired if r.code == best)
                 score = float(p[classes.index(best)]) if best in classes else float("nan")
-                out.append((t, best, f"ルール: {rule.name}", score, ",".join(codes)))
+                out.append((t, best, i18n.t("basis.rule", name=rule.name), score, ",".join(codes)))
                 continue
             k = int(np.argmax(p))
             code, score = classes[k], float(p[k])
             if code != "other" and score >= self.threshold:
-                out.append((t, code, f"モデル: p={score:.2f}", score, ""))
+                out.append((t, code, _model_basis(f"p={score:.2f}"), score, ""))
             elif code == "other":
-                out.append((t, "other", f"モデル: p={score:.2f}", score, ""))
+                out.append((t, "other", _model_basis(f"p={score:.2f}"), score, ""))
             else:
-                out.append(
-                    (t, "other", f"モデル: {code} p={score:.2f} < {self.threshold}", score, "")
-                )
+                detail = f"{code} p={score:.2f} < {self.threshold}"
+                out.append((t, "other", _model_basis(detail), score, ""))
         table = pd.DataFrame(out, columns=["text", "pain_point", "basis", "score", "rule_codes"])
         table.insert(2, "label", table["pain_point"].map(lambda c: self.taxonomy[c].label))
         table.insert(3, "category", table["pain_point"].map(lambda c: self.taxonomy[c].category))
         return table
+
+
+def _model_basis(detail: str) -> str:
+    return i18n.t("basis.model", detail=detail)
+
+
+def localize_coded(coded: pd.DataFrame, taxonomy: Taxonomy, lang: str = "ja") -> pd.DataFrame:
+    """The output of :meth:`Categorizer.categorize` with its labels in ``lang``.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        With ``pain_point`` and any of ``label``, ``category``, ``basis``.
+    taxonomy : Taxonomy
+    lang : {"ja", "en"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy: ``label`` and ``category`` from the taxonomy's texts in ``lang``, the fixed
+        words of ``basis`` (ルール / モデル / 空欄) translated; rule names and the answers
+        themselves stay as they are. ``"ja"`` returns ``coded`` unchanged.
+    """
+    if i18n.check_lang(lang) == "ja":
+        return coded
+    tax = taxonomy.localized(lang)
+    out = coded.copy()
+    codes = out["pain_point"].astype(str)
+    if "label" in out.columns:
+        out["label"] = codes.map(lambda c: tax[c].label if c in tax.codes else c)
+    if "category" in out.columns:
+        out["category"] = codes.map(
+            lambda c: i18n.join(tax[c].categories, lang) if c in tax.codes else ""
+        )
+    if "basis" in out.columns:
+        out["basis"] = out["basis"].map(lambda b: _basis_in(str(b), lang))
+    return out
+
+
+def _basis_in(basis: str, lang: str) -> str:
+    if basis == i18n.t("basis.blank"):
+        return i18n.t("basis.blank", lang)
+    for key, field_name in (("basis.rule", "name"), ("basis.model", "detail")):
+        prefix = i18n.t(key, **{field_name: ""})
+        if basis.startswith(prefix):
+            return i18n.t(key, lang, **{field_name: basis.removeprefix(prefix)})
+    return basis
 
 
 def train(
@@ -611,6 +735,7 @@ __all__ = [
     "load_examples",
     "load_rules",
     "load_taxonomy",
+    "localize_coded",
     "parse_condition",
     "parse_rules",
     "read_rule_file",

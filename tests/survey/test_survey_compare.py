@@ -296,3 +296,94 @@ def test_effects_are_antisymmetric_when_the_waves_are_swapped(a, b):
     exact = ab["test"] != "monte-carlo"  # the permutation draws depend on the row order
     assert np.allclose(ab.loc[exact, "p_value"], ba.loc[exact, "p_value"], atol=1e-9)
     assert ((ab["p_value"] >= 0) & (ab["p_value"] <= 1)).all()
+
+
+# --- English (lang="en") -------------------------------------------------------------------------
+
+
+def _has_japanese(text: object) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in str(text))
+
+
+def test_english_summary_lines(result):
+    ja, en = result.summary_ja(), result.summary("en")
+    assert len(ja) == len(en) > 0
+    assert result.summary("ja") == ja
+    assert not any(_has_japanese(line) for line in en)
+    s3 = next(line for line in en if line.startswith("scope_range “Scope 3 category 1”"))
+    assert "2026 → 2027" in s3 and "two-proportion z-test" in s3 and "Cohen's h" in s3
+    assert result.wave_labels("en") == ("2026", "2027")
+    assert result.wave_labels() == ("2026年", "2027年")
+
+
+def test_english_records_keep_the_keys_and_the_numbers(result):
+    ja, en = result.to_records(), result.to_records("en")
+    assert [set(r) for r in ja] == [set(r) for r in en]
+    for a, b in zip(ja, en, strict=True):
+        assert {k: v for k, v in a.items() if k not in ("label", "text")} == {
+            k: v for k, v in b.items() if k not in ("label", "text")
+        }
+        assert not _has_japanese(b["label"]) and not _has_japanese(b["text"]), b
+    s3 = next(r for r in en if r["question"] == "scope_range" and r["option"] == "s3_c1")
+    assert s3["label"] == "Scope 3 category 1"
+
+
+def test_english_group_labels(waves):
+    res = cp.compare_by_group(*waves, by="chain_position", questions=["format_burden"])
+    rows = res.to_records("en")
+    assert {r["group_label"] for r in rows} >= {"Tier 2"}
+    assert any(line.startswith("[Tier 2] format_burden") for line in res.summary("en"))
+
+
+def test_english_alignment_reasons(result):
+    ja, en = result.alignment.table(), result.alignment.table("en")
+    assert "status_ja" in ja.columns and "status_en" in en.columns
+    assert list(ja["status"]) == list(en["status"])
+    assert (en["reason"].astype(bool) == ja["reason"].astype(bool)).all()
+    assert not en["reason"].map(_has_japanese).any()
+    assert not en["status_en"].map(_has_japanese).any()
+    split = en.set_index("question").loc["scope_range", "reason"]
+    assert "Split: s3_other → s3_c4, s3_c_other" in split
+
+
+def test_english_alignment_of_unmapped_options():
+    old = _book(
+        [
+            {
+                "id": "a",
+                "text": "A",
+                "type": "single",
+                "options": [{"code": "x", "label": "X"}, {"code": "y", "label": "Y"}],
+            }
+        ]
+    )
+    new = _book(
+        [
+            {
+                "id": "a",
+                "text": "A",
+                "type": "single",
+                "options": [{"code": "x", "label": "X"}, {"code": "z", "label": "Z"}],
+            }
+        ]
+    )
+    qa = cp.align(old, new)["a"]
+    assert qa.status == "not_aligned"
+    assert "対応先がありません" in qa.reason
+    assert qa.reason_in("en").startswith("Previous options ['y'] have no successor")
+
+
+def test_english_charts_render(result, tmp_path):
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    for fig in (cp.shift_chart(result, lang="en"), cp.wave_chart(result, "calc_status", lang="en")):
+        texts = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+        texts += [ax.get_xlabel() for ax in fig.axes] + [ax.get_title() for ax in fig.axes]
+        assert texts and not any(_has_japanese(x) for x in texts), texts
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig.savefig(tmp_path / "c.png")
+        plt.close(fig)
+        assert not [w for w in caught if "Glyph" in str(w.message)]

@@ -326,3 +326,99 @@ def test_script_branching_of_an_exact_plan(tmp_path):
         "R": breaks[2]["idx"],
     }
     assert breaks[0]["goTo"] == breaks[2]["idx"] and breaks[1]["goTo"] is None
+
+
+# --- English (lang="en") -------------------------------------------------------------------------
+
+JAPANESE_UI = ["必須", "記入", "お答え", "ください", "設問", "以上です", "の方", "回答の最後", "（"]
+
+
+def _has_japanese(text: object) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in str(text))
+
+
+def test_english_questionnaire_html(book):
+    html = forms.questionnaire_html(book, lang="en")
+    assert '<html lang="en">' in html
+    assert f"<h1>{book.title_en}</h1>" in html
+    for q in book.questions:
+        assert q.text_en.replace("'", "&#39;") in html, q.id
+    assert "Q5: if you answered “No”, go to Q9" in html
+    assert "required</span>" in html
+    body = html.split('<p class="note">That is all. Thank you.</p>')[0]  # before the source
+    for phrase in JAPANESE_UI:
+        assert phrase not in body, phrase
+    assert not _has_japanese(body)
+    assert forms.questionnaire_html(book) == forms.questionnaire_html(book, lang="ja")
+
+
+def test_english_skip_instructions_mirror_the_japanese(book):
+    ja, en = forms.skip_instructions(book), forms.skip_instructions(book, "en")
+    assert {k: len(v) for k, v in ja.items()} == {k: len(v) for k, v in en.items()}
+    assert en["only:calc_granularity"] == [
+        "* Only if you answered “Yes, down to products” or “Yes, company or site level” in Q5"
+    ]
+    assert not any(_has_japanese(line) for lines in en.values() for line in lines)
+
+
+def _english_sheet(book, data, path):
+    """Fill an English answer sheet from tidy responses, with English labels."""
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    headers = [c.value for c in ws[1]]
+    by_text = {q.text_en: q for q in book.questions}
+    for i, record in enumerate(data.responses.to_dict("records"), start=2):
+        ws.cell(row=i, column=1, value=f"E{i - 1:03d}")
+        for j, h in enumerate(headers[1:], start=2):
+            q = by_text[h]
+            v = record[q.id]
+            labels = q.label_of("en")
+            if q.type == "single" and isinstance(v, str):
+                ws.cell(row=i, column=j, value=labels[v])
+            elif q.type == "multi" and v:
+                ws.cell(row=i, column=j, value=", ".join(labels[c] for c in v))
+            elif q.type in ("likert5", "number") and v == v and v is not None and str(v) != "<NA>":
+                ws.cell(row=i, column=j, value=float(v))
+            elif q.type == "text" and v:
+                ws.cell(row=i, column=j, value=v)
+    wb.save(path)
+    return path
+
+
+def test_english_answer_sheet_reads_back(book, tmp_path):
+    path = forms.write_answer_sheet(tmp_path / "en.xlsx", book, rows=40, lang="en")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Answers", "Options", "How to fill in"]
+    header = [c.value for c in wb["Answers"][1]]
+    assert header == ["respondent_id", *[q.text_en for q in book.questions]]
+    opts = [c.value for c in wb["Options"]["A"] if c.value is not None][1:]
+    assert opts == [o.label_en for o in book.questions[0].options]
+    for row in wb["How to fill in"].iter_rows(values_only=True):
+        assert not any(_has_japanese(v) for v in row if v is not None and v != book.source)
+    # filled with English labels, it reads back to the same codes as the Japanese export
+    csv = tmp_path / "export.csv"
+    generate_export(30, seed=11, codebook=book).to_csv(csv, index=False)
+    japanese = load_responses(csv, book)
+    english = load_responses(_english_sheet(book, japanese, path), book)
+    assert english.ok, english.problem_lines()[:3]
+    left = english.responses.drop(columns="respondent_id")
+    right = japanese.responses.drop(columns="respondent_id")
+    assert left.equals(right)
+
+
+@needs_node
+def test_english_script_creates_an_english_form(book, tmp_path):
+    script = forms.apps_script(book, lang="en")
+    got = _run(script, tmp_path)
+    assert got["title"] == book.title_en
+    questions = [
+        it for it in got["items"] if it["kind"] not in ("addPageBreakItem", "addSectionHeaderItem")
+    ]
+    assert [it["title"] for it in questions] == [q.text_en for q in book.questions]
+    status = next(it for it in questions if it["title"] == book["calc_status"].text_en)
+    assert [c[0] for c in status["choices"]] == [o.label_en for o in book["calc_status"].options]
+    comments = [line for line in script.splitlines() if line.lstrip().startswith(("*", "//"))]
+    assert not any(_has_japanese(line) for line in comments), comments
+    plan = forms.form_plan(book, "en")
+    assert plan.demoted.keys() == forms.form_plan(book).demoted.keys()
+    assert all(note.startswith("Q") and "Google Forms" in note for note in plan.notes)

@@ -313,3 +313,133 @@ def test_identical_previous_wave_shows_no_change(two_waves):
     report = rp.build_report(old, previous=old)
     assert report.changes.moved.empty and report.changes.by_group.empty
     assert set(report.changes.pains["判定"]) == {"有意な変化なし"}
+
+
+# --- English (lang="en") -------------------------------------------------------------------------
+
+JAPANESE_UI = [
+    "回答者",
+    "困りごと",
+    "目指す姿",
+    "解決策案",
+    "対象区分",
+    "割合",
+    "賛成",
+    "秘匿",
+    "立場別",
+    "規模別",
+    "前回調査からの変化",
+    "有意",
+    "検定",
+    "補正",
+    "設問",
+    "該当なし",
+    "比較",
+    "無回答",
+    "計",
+]
+
+
+def _has_japanese(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in str(text))
+
+
+@pytest.fixture(scope="module")
+def english(two_waves, tmp_path_factory):
+    import warnings
+
+    old, new = two_waves
+    report = rp.build_report(new, previous=old, lang="en")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        paths = rp.write_report(report, tmp_path_factory.mktemp("en"))
+    glyphs = [str(w.message) for w in caught if "Glyph" in str(w.message)]
+    return report, paths, glyphs
+
+
+def test_english_report_has_english_headings_and_labels(english):
+    _, paths, glyphs = english
+    html = paths["html"].read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    for heading in (
+        "By category",
+        "By pain point",
+        "By position in the supply chain",
+        "Changes since the previous survey",
+        "Pain points up and down",
+    ):
+        assert f"<h2>{heading}" in html or f"<h3>{heading}" in html, heading
+    assert "Flow of CO2 emission data including Tier 2" in html  # taxonomy label_en
+    assert "Data sharing" in html  # categories_en
+    assert "Tier 3 and below" in html  # codebook label_en (by chain position)
+    assert "shown as written, in Japanese" in html  # says why the quotes are Japanese
+    assert not glyphs, glyphs
+
+
+def test_english_html_has_no_japanese_except_quotes(english):
+    _, paths, _ = english
+    html = paths["html"].read_text(encoding="utf-8")
+    quotes = re.findall(r'<td class="quote" lang="ja">(.*?)</td>', html, flags=re.S)
+    assert any(_has_japanese(q) for q in quotes)  # the answers are quoted as written
+    rest = re.sub(r'<td class="quote" lang="ja">.*?</td>', "", html, flags=re.S)
+    rest = re.sub(r"base64,[A-Za-z0-9+/=]+", "", rest)
+    for phrase in JAPANESE_UI:
+        assert phrase not in rest, phrase
+    assert not _has_japanese(rest)
+
+
+def test_english_xlsx_and_pptx(english):
+    report, paths, _ = english
+    wb = load_workbook(paths["xlsx"])
+    assert wb.sheetnames == list(report.tables())
+    assert wb.sheetnames[:3] == ["Pain points", "By category", "By chain position"]
+    assert "Changes since last survey" in wb.sheetnames
+    data_columns = {"text", "basis", "Representative answers (as written)", "Description"}
+    for ws in wb.worksheets:
+        header = [c.value for c in ws[1]]
+        assert not any(_has_japanese(h) for h in header), (ws.title, header)
+        for j, name in enumerate(header):
+            if name in data_columns:
+                continue  # answers and rule names stay as written
+            for row in ws.iter_rows(min_row=2, min_col=j + 1, max_col=j + 1, values_only=True):
+                assert not _has_japanese(row[0]), (ws.title, name, row[0])
+    deck = Presentation(paths["pptx"])
+    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title]
+    assert "Respondents by pain point" in titles
+    assert "Changes since the previous survey" in titles
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                for p in shape.text_frame.paragraphs:
+                    if not p.text.startswith("「"):  # quotes of answers
+                        assert not _has_japanese(p.text), p.text
+
+
+def test_english_report_has_the_same_numbers(english, wave_report):
+    en = english[0]
+    ja = wave_report
+    assert en.lang == "en" and ja.lang == "ja"
+    assert list(en.issues["Respondents"]) == list(ja.issues["回答者数"])
+    assert list(en.issues["Share"]) == list(ja.issues["割合"])
+    assert en.quotes == ja.quotes  # quotes stay as written
+    assert en.by_tier.iloc[:, 1:].values.tolist() == ja.by_tier.iloc[:, 1:].values.tolist()
+    assert list(en.changes.pains["Change (points)"]) == list(ja.changes.pains["変化（ポイント）"])
+    verdict = en.changes.pains.set_index("id")["Verdict"]
+    assert verdict["P8"] == "increased" and verdict["P7"] == "decreased"
+    assert en.changes.old_label == "2026" and en.changes.new_label == "2027"
+    assert len(en.changes.lines) == len(ja.changes.lines)
+    assert all(not _has_japanese(line) for line in en.changes.lines)
+    assert set(en.coded["label"]) <= {p.label_en for p in en.taxonomy.codes.values()}
+
+
+def test_japanese_report_is_the_default(sample_report):
+    assert sample_report.lang == "ja"
+    assert next(iter(sample_report.tables())) == "困りごと一覧"
+    assert sample_report.title == "カーボンニュートラルに関するアンケート 課題レポート"
+
+
+def test_unknown_language_is_an_error():
+    from cntf_workbench.survey.i18n import LanguageError
+
+    with pytest.raises(LanguageError):
+        rp.build_report(load_responses(SAMPLE), lang="de")

@@ -311,3 +311,28 @@ def test_widget_redraws_on_change(data):
     assert w.view.crosstab.suppressed.n_hidden == 0
     w.breakdown.value = ""
     assert w.view.crosstab is None and w.view.frequencies is not None
+
+
+def test_charts_in_english(data, tmp_path):
+    import matplotlib.pyplot as plt
+
+    from cntf_workbench.survey import charts
+
+    def japanese(text: str) -> bool:
+        return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
+
+    for fig in (
+        charts.likert_chart(data, lang="en"),
+        charts.likert_by_group(data, "need_linkage", "chain_position", lang="en"),
+        charts.option_bars(data, "scope_range", lang="en"),
+    ):
+        ax = fig.axes[0]
+        texts = [lab.get_text() for lab in ax.get_yticklabels()]
+        texts += [ax.get_xlabel(), ax.get_title()]
+        texts += [x.get_text() for legend in fig.legends for x in legend.get_texts()]
+        assert texts and not any(japanese(x) for x in texts), texts
+        fig.savefig(tmp_path / "c.png")
+        plt.close(fig)
+    ja = charts.likert_chart(data)
+    assert ja.axes[0].get_title() == "5段階評価の回答（中央は「どちらともいえない」の中点）"
+    plt.close(ja)
