@@ -655,7 +655,7 @@ def simulate(
     RunResult
     """
     from cntf_workbench.exchange.metrics import RunResult
-    from cntf_workbench.exchange.parties import build, catalogue, contract_book, party_key
+    from cntf_workbench.exchange.parties import build, catalogue, contract_book, party_key, pull
     from cntf_workbench.factors import load_factors
 
     factors = factors if factors is not None else load_factors()
@@ -688,15 +688,7 @@ def simulate(
         run_id=run_id,
     )
     bus.register(platform)
-    firm_id, item = product if product is not None else net.final_products()[0]
-    if firm_id in (faults or {}):
-        raise ValueError(f"the requesting final maker {firm_id} cannot be a failing firm")
-    started = time.perf_counter()
-    firms[firm_id].start(item, bus)
-    bus.run()
-    if timings is not None:  # wall-clock of set-up and of the PULL itself, for benchmarks
-        timings["setup_s"] = started - begun
-        timings["pull_s"] = time.perf_counter() - started
+    firm_id, item = pull(net, product, firms, bus, faults, timings, begun)
     done_at = firms[firm_id].done_at
     return RunResult.from_run(
         "central",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 import pandas as pd
 
@@ -173,3 +174,46 @@ def keyring_of(net: Network, keys: dict | None = None) -> dict[str, str]:
     keys = dict(keys or {})
     ids = [str(f) for f in net.firms["firm_id"]] + [PLATFORM]
     return {firm_urn(p): signing.public_key_b64(keys.get(p) or party_key(p)) for p in ids}
+
+
+def pull(
+    net: Network,
+    product: tuple[str, str] | None,
+    firms: dict,
+    bus: Bus,
+    faults: dict | None,
+    timings: dict | None,
+    begun: float,
+) -> tuple[str, str]:
+    """Start the PULL at the final maker and run the bus until every message is delivered.
+
+    Parameters
+    ----------
+    net : Network
+    product : (firm_id, item_code) or None
+        The network's first final product when None.
+    firms : dict
+        The built parties.
+    bus : Bus
+    faults : dict or None
+        The failing firms (the requesting final maker cannot be one).
+    timings : dict or None
+        Filled with ``setup_s`` (since ``begun``) and ``pull_s`` [s, wall clock].
+    begun : float
+        ``time.perf_counter()`` when the set-up started.
+
+    Returns
+    -------
+    (firm_id, item_code)
+        The product pulled.
+    """
+    firm_id, item = product if product is not None else net.final_products()[0]
+    if firm_id in (faults or {}):
+        raise ValueError(f"the requesting final maker {firm_id} cannot be a failing firm")
+    started = time.perf_counter()
+    firms[firm_id].start(item, bus)
+    bus.run()
+    if timings is not None:
+        timings["setup_s"] = started - begun
+        timings["pull_s"] = time.perf_counter() - started
+    return firm_id, item

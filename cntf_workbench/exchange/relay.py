@@ -497,7 +497,7 @@ def simulate(
     RunResult
     """
     from cntf_workbench.exchange.metrics import RunResult
-    from cntf_workbench.exchange.parties import build
+    from cntf_workbench.exchange.parties import build, pull
 
     begun = time.perf_counter()
     bus = Bus(inspect=inspect)
@@ -511,15 +511,7 @@ def simulate(
         keys=keys,
         run_id=run_id,
     )
-    firm_id, item = product if product is not None else net.final_products()[0]
-    if firm_id in (faults or {}):
-        raise ValueError(f"the requesting final maker {firm_id} cannot be a failing firm")
-    started = time.perf_counter()
-    firms[firm_id].start(item, bus)
-    bus.run()
-    if timings is not None:  # wall-clock of set-up and of the PULL itself, for benchmarks
-        timings["setup_s"] = started - begun
-        timings["pull_s"] = time.perf_counter() - started
+    firm_id, item = pull(net, product, firms, bus, faults, timings, begun)
     state = firms[firm_id].result(item)
     return RunResult.from_run(
         "relay",
