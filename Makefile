@@ -27,7 +27,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_rollup.py
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 # Course site (Jupyter Book 2 / mystmd): every notebook executed, offline theme book/theme, to _build/html.
 book: $(STAMP)
