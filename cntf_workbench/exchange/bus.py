@@ -13,11 +13,12 @@ firm needs to compute and approve an answer is the sender's delay, transit is in
 from __future__ import annotations
 
 import heapq
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+import orjson
 
 from cntf_workbench.exchange.ledger import Ledger
 
@@ -121,7 +122,7 @@ def disclosed_items(kind: str, body: bytes) -> set[str]:
     """
     if kind not in ("RequestFulfilled", "Forward", "Upload"):
         return set()
-    doc = json.loads(body)
+    doc = orjson.loads(body)
     items: set[str] = set()
     if kind == "Upload":
         firm = str(doc.get("firm", ""))

@@ -12,11 +12,11 @@ something invalid is replaced by the database factor of what it sells, as in the
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from datetime import timedelta
 
+import orjson
 import pandas as pd
 
 from cntf_workbench import units
@@ -148,8 +148,8 @@ class CentralFirm(Firm):
         }
         if granularity == "process":
             doc["records"] = [
-                {
-                    k: (None if k == "factor_id" and _blank(r.get(k)) else r[k])
+                {  # an empty factor_id is left out (the firm's or the default factor applies)
+                    k: r[k]
                     for k in (
                         "record_id",
                         "item_code",
@@ -161,6 +161,7 @@ class CentralFirm(Firm):
                         "factor_id",
                         "data_kind",
                     )
+                    if not (k == "factor_id" and _blank(r.get(k)))
                 }
                 for item in sorted(self.products)
                 for r in self._records_of(item)
@@ -189,7 +190,7 @@ class CentralFirm(Firm):
 
     def _on_data_call(self, msg: Message, bus: Bus) -> None:
         try:
-            event = json.loads(msg.body)
+            event = orjson.loads(msg.body)
             pact.parse_event(event)
         except (ValueError, CntfError):
             return
@@ -235,7 +236,7 @@ class CentralFirm(Firm):
         )
 
     def _on_answer(self, msg: Message, bus: Bus) -> None:
-        event = json.loads(msg.body)
+        event = orjson.loads(msg.body)
         try:
             pact.parse_event(event)
             if event["data"]["requestEventId"] != self.request_id:
@@ -328,7 +329,7 @@ class Platform:
         elif msg.kind == "Upload":
             self._on_upload(msg, bus)
         elif msg.kind == "RequestRejected":
-            event = json.loads(msg.body)
+            event = orjson.loads(msg.body)
             firm = self.calls.get(str(event["data"]["requestEventId"]))
             if firm is not None and firm not in self.uploads:
                 self.failures[firm] = f"{firm} が提供を拒否（{event['data']['error']['code']}）"
@@ -338,7 +339,7 @@ class Platform:
             self._refuse(bus, msg.sender, msg.kind, "想定外のメッセージ")
 
     def _on_request(self, msg: Message, bus: Bus) -> None:
-        event = json.loads(msg.body)
+        event = orjson.loads(msg.body)
         pact.parse_event(event)
         wanted = requested_products(event)
         firm, _sep, item = wanted[0][len("urn:cntf:product:") :].partition(":")
@@ -379,7 +380,7 @@ class Platform:
     def _on_upload(self, msg: Message, bus: Bus) -> None:
         firm = msg.sender
         try:
-            doc = json.loads(msg.body)
+            doc = orjson.loads(msg.body)
             signed = signing.verify(doc, keyring=self.keyring)
             if signed.signer != firm_urn(firm) or doc.get("firm") != firm:
                 raise signing.SignatureError(f"{firm} 以外の署名または企業名")

@@ -13,9 +13,10 @@ and the part is listed as estimated.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
+
+import orjson
 
 from cntf_workbench.errors import CntfError
 from cntf_workbench.exchange import pact, signing
@@ -149,7 +150,7 @@ class RelayFirm(Firm):
 
     def _on_request(self, msg: Message, bus: Bus) -> None:
         try:
-            event = json.loads(msg.body)
+            event = orjson.loads(msg.body)
             pact.parse_event(event)
         except (ValueError, CntfError) as exc:
             self._refuse(bus, msg.sender, "RequestCreated", f"不正な依頼: {exc}")
@@ -224,7 +225,7 @@ class RelayFirm(Firm):
 
     def _on_fulfilled(self, msg: Message, bus: Bus) -> None:
         try:
-            event = json.loads(msg.body)
+            event = orjson.loads(msg.body)
             request_id = str(event["data"]["requestEventId"])
         except (ValueError, KeyError, TypeError) as exc:
             self._refuse(bus, msg.sender, "RequestFulfilled", f"読めない回答: {exc}")
@@ -279,7 +280,7 @@ class RelayFirm(Firm):
 
     def _on_rejected(self, msg: Message, bus: Bus) -> None:
         try:
-            event = json.loads(msg.body)
+            event = orjson.loads(msg.body)
             pact.parse_event(event)
             request_id = str(event["data"]["requestEventId"])
             code = str(event["data"]["error"]["code"])
@@ -296,7 +297,7 @@ class RelayFirm(Firm):
 
     def _on_forward(self, msg: Message, bus: Bus) -> None:
         try:
-            doc = json.loads(msg.body)
+            doc = orjson.loads(msg.body)
             if pact.validate(doc):
                 raise pact.PactError("; ".join(pact.validate(doc)))
             signing.verify(doc, keyring=self.keyring)
