@@ -29,6 +29,7 @@ from cntf_workbench.exchange.firms import (
     PACT_UNITS,
     Firm,
     Link,
+    _blank,
     breakdown_lines,
     own_rows,
     purchased_rows,
@@ -255,10 +256,6 @@ class CentralFirm(Firm):
             return
         self.answer = doc
         self.done_at = bus.now
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) == ""
 
 
 class Platform:
